@@ -1,0 +1,153 @@
+import { diag } from '@opentelemetry/api';
+import type { WireSpan } from './span-wire';
+
+/** A link to a thread below this one (a worker this thread talks to). */
+export interface DownstreamLink {
+  /** Asks that thread to send every span it holds; settles once they have arrived. */
+  requestFlush(timeoutMs: number): Promise<void>;
+}
+
+/** A link to the thread above this one, able to carry spans on their own. */
+export interface UpstreamLink {
+  sendSpans(spans: WireSpan[]): void;
+}
+
+/** How a relay is set up. */
+export interface SpanRelayOptions {
+  /**
+   * Where spans end up in the thread that exports them (the main thread). Without it,
+   * the relay holds spans for the thread above.
+   */
+  readonly deliver?: (spans: WireSpan[]) => void;
+  /** Spans held for the thread above before new ones are dropped (and counted). */
+  readonly maxPending?: number;
+  /** How long spans wait for a reply to ride on before they are sent on their own. */
+  readonly sendDelayMs?: number;
+}
+
+const DEFAULT_MAX_PENDING = 4096;
+const DEFAULT_SEND_DELAY_MS = 200;
+/** Past this many pending spans, they are sent at once rather than after the delay. */
+const SEND_NOW_THRESHOLD = 256;
+
+/**
+ * Moves ended spans from the thread that recorded them towards the one thread that
+ * exports them, hop by hop: a worker holds its spans (and those that arrive from its own
+ * workers) until a message to its parent can carry them, or sends them on their own
+ * after a short delay; the main thread delivers them to its export pipeline.
+ *
+ * Spans ride on replies (see `take`) so that they arrive before the reply that ends the
+ * caller's span, on the same channel, in order.
+ */
+export class SpanRelay {
+  readonly #deliver: ((spans: WireSpan[]) => void) | undefined;
+  readonly #maxPending: number;
+  readonly #sendDelayMs: number;
+  readonly #downstream = new Set<DownstreamLink>();
+  readonly #upstream: UpstreamLink[] = [];
+  #pending: WireSpan[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #dropped = 0;
+
+  constructor(options: SpanRelayOptions = {}) {
+    this.#deliver = options.deliver;
+    this.#maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
+    this.#sendDelayMs = options.sendDelayMs ?? DEFAULT_SEND_DELAY_MS;
+  }
+
+  /** Spans dropped because the thread above did not take them fast enough. */
+  get droppedSpans(): number {
+    return this.#dropped;
+  }
+
+  /** Takes ended spans, recorded here or arrived from a thread below. */
+  accept(spans: readonly WireSpan[]): void {
+    if (spans.length === 0) return;
+    if (this.#deliver) {
+      this.#deliver([...spans]);
+      return;
+    }
+    const room = this.#maxPending - this.#pending.length;
+    if (room < spans.length) {
+      if (this.#dropped === 0) {
+        diag.warn(`worker-otp: more than ${this.#maxPending} spans waiting to leave this thread; dropping new ones`);
+      }
+      this.#dropped += spans.length - Math.max(room, 0);
+    }
+    for (let i = 0; i < Math.min(room, spans.length); i++) this.#pending.push(spans[i]!);
+    this.#schedule();
+  }
+
+  /** Removes and returns the spans waiting to leave this thread, for a message to carry. */
+  take(): WireSpan[] | undefined {
+    if (this.#pending.length === 0) return undefined;
+    const spans = this.#pending;
+    this.#pending = [];
+    return spans;
+  }
+
+  /** Registers a thread below, flushed by `flushDownstream`. Returns the unregistration. */
+  addDownstream(link: DownstreamLink): () => void {
+    this.#downstream.add(link);
+    return () => this.#downstream.delete(link);
+  }
+
+  /** Registers a way up for spans no reply carried. Returns the unregistration. */
+  addUpstream(link: UpstreamLink): () => void {
+    this.#upstream.push(link);
+    this.#schedule();
+    return () => {
+      const index = this.#upstream.indexOf(link);
+      if (index >= 0) this.#upstream.splice(index, 1);
+    };
+  }
+
+  /** Asks every thread below for its spans and waits, each bounded by `timeoutMs`. */
+  async flushDownstream(timeoutMs: number): Promise<void> {
+    await Promise.all([...this.#downstream].map((link) => link.requestFlush(timeoutMs)));
+  }
+
+  /** Sends what is pending to the thread above now, if there is a way up. */
+  sendPending(): void {
+    this.#clearTimer();
+    const link = this.#upstream[0];
+    if (link === undefined) return;
+    const spans = this.take();
+    if (spans) link.sendSpans(spans);
+  }
+
+  #schedule(): void {
+    if (this.#pending.length === 0 || this.#upstream.length === 0) return;
+    if (this.#pending.length >= SEND_NOW_THRESHOLD) {
+      this.sendPending();
+      return;
+    }
+    if (this.#timer === undefined) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.sendPending();
+      }, this.#sendDelayMs);
+      // A thread with nothing else to do may end; its host sends what is pending first.
+      this.#timer.unref();
+    }
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+}
+
+let threadRelay: SpanRelay | undefined;
+
+/** Installs this thread's relay (done by the telemetry bootstrap of each thread). */
+export function setThreadSpanRelay(relay: SpanRelay | undefined): void {
+  threadRelay = relay;
+}
+
+/** This thread's relay, or `undefined` when telemetry is off in this thread. */
+export function getThreadSpanRelay(): SpanRelay | undefined {
+  return threadRelay;
+}

@@ -1,0 +1,123 @@
+import type { Attributes, HrTime, Link, SpanContext, SpanKind, SpanStatus } from '@opentelemetry/api';
+import { TraceState, type InstrumentationScope } from '@opentelemetry/core';
+import type { Resource } from '@opentelemetry/resources';
+import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+
+interface WireSpanContext {
+  traceId: string;
+  spanId: string;
+  traceFlags: number;
+  traceState?: string;
+  isRemote?: boolean;
+}
+
+/**
+ * An ended span as it travels from a worker thread to the main thread: plain data that
+ * structured cloning copies as is. Times are already on the shared clock (see
+ * `shared-clock.ts`), so the main thread uses them unchanged.
+ */
+export interface WireSpan {
+  name: string;
+  kind: SpanKind;
+  context: WireSpanContext;
+  parent?: WireSpanContext;
+  startTime: HrTime;
+  endTime: HrTime;
+  status: SpanStatus;
+  attributes: Attributes;
+  events: TimedEvent[];
+  links: Array<{ context: WireSpanContext; attributes?: Attributes; droppedAttributesCount?: number }>;
+  droppedAttributesCount: number;
+  droppedEventsCount: number;
+  droppedLinksCount: number;
+  scope: InstrumentationScope;
+}
+
+function toWireContext(spanContext: SpanContext): WireSpanContext {
+  const wire: WireSpanContext = {
+    traceId: spanContext.traceId,
+    spanId: spanContext.spanId,
+    traceFlags: spanContext.traceFlags,
+  };
+  const traceState = spanContext.traceState?.serialize();
+  if (traceState) wire.traceState = traceState;
+  if (spanContext.isRemote) wire.isRemote = true;
+  return wire;
+}
+
+function fromWireContext(wire: WireSpanContext): SpanContext {
+  return {
+    traceId: wire.traceId,
+    spanId: wire.spanId,
+    traceFlags: wire.traceFlags,
+    isRemote: wire.isRemote ?? false,
+    ...(wire.traceState ? { traceState: new TraceState(wire.traceState) } : {}),
+  };
+}
+
+/** Copies an ended span into its wire form. */
+export function toWireSpan(span: ReadableSpan): WireSpan {
+  const scope = span.instrumentationScope;
+  return {
+    name: span.name,
+    kind: span.kind,
+    context: toWireContext(span.spanContext()),
+    ...(span.parentSpanContext ? { parent: toWireContext(span.parentSpanContext) } : {}),
+    startTime: span.startTime,
+    endTime: span.endTime,
+    status: span.status,
+    attributes: span.attributes,
+    events: span.events,
+    links: span.links.map((link) => ({
+      context: toWireContext(link.context),
+      ...(link.attributes ? { attributes: link.attributes } : {}),
+      ...(link.droppedAttributesCount ? { droppedAttributesCount: link.droppedAttributesCount } : {}),
+    })),
+    droppedAttributesCount: span.droppedAttributesCount,
+    droppedEventsCount: span.droppedEventsCount,
+    droppedLinksCount: span.droppedLinksCount,
+    scope: { name: scope.name, version: scope.version, schemaUrl: scope.schemaUrl },
+  };
+}
+
+function durationOf(start: HrTime, end: HrTime): HrTime {
+  let seconds = end[0] - start[0];
+  let nanos = end[1] - start[1];
+  if (nanos < 0) {
+    seconds -= 1;
+    nanos += 1_000_000_000;
+  }
+  return [seconds, nanos];
+}
+
+/**
+ * Rebuilds a span that arrived from another thread, under this thread's resource, so
+ * every span leaves through one exporter as one service.
+ */
+export function fromWireSpan(wire: WireSpan, resource: Resource): ReadableSpan {
+  const spanContext = fromWireContext(wire.context);
+  const links: Link[] = wire.links.map((link) => ({
+    context: fromWireContext(link.context),
+    ...(link.attributes ? { attributes: link.attributes } : {}),
+    ...(link.droppedAttributesCount ? { droppedAttributesCount: link.droppedAttributesCount } : {}),
+  }));
+  return {
+    name: wire.name,
+    kind: wire.kind,
+    spanContext: () => spanContext,
+    ...(wire.parent ? { parentSpanContext: fromWireContext(wire.parent) } : {}),
+    startTime: wire.startTime,
+    endTime: wire.endTime,
+    duration: durationOf(wire.startTime, wire.endTime),
+    status: wire.status,
+    attributes: wire.attributes,
+    links,
+    events: wire.events,
+    ended: true,
+    resource,
+    instrumentationScope: wire.scope,
+    droppedAttributesCount: wire.droppedAttributesCount,
+    droppedEventsCount: wire.droppedEventsCount,
+    droppedLinksCount: wire.droppedLinksCount,
+  };
+}

@@ -1,0 +1,151 @@
+import { TraceFlags, context, diag } from '@opentelemetry/api';
+import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
+import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+
+/** Limits and pacing of the export queue. */
+export interface ExportQueueOptions {
+  /** Spans held for export; past it, new spans are dropped and counted. */
+  readonly maxQueueSize: number;
+  /** Spans per export request. */
+  readonly maxExportBatchSize: number;
+  /** How long a partial batch waits before it is exported, in ms. */
+  readonly scheduledDelayMs: number;
+  /** How long one export may take before it counts as failed, in ms. */
+  readonly exportTimeoutMs: number;
+}
+
+/** What the export queue has done so far. */
+export interface ExportStats {
+  /** Spans the exporter accepted. */
+  readonly exportedSpans: number;
+  /** Spans dropped because the queue was full (the collector slower than the program). */
+  readonly droppedSpans: number;
+  /** Spans lost in failed exports (collector down, refusing, or too slow). */
+  readonly failedSpans: number;
+}
+
+/**
+ * The main thread's one export pipeline: spans from every thread enter here and leave
+ * through one exporter in batches, one request at a time.
+ *
+ * It does what the SDK's BatchSpanProcessor does, and also counts what it drops and what
+ * fails, so a program can report loss instead of hiding it. The telemetry plane never
+ * throws into the application: the first failure is reported through `diag`, the rest are
+ * counted (see {@link ExportQueue.stats}).
+ */
+export class ExportQueue implements SpanProcessor {
+  readonly #exporter: SpanExporter;
+  readonly #options: ExportQueueOptions;
+  #queue: ReadableSpan[] = [];
+  #exporting: Promise<void> = Promise.resolve();
+  #timer: NodeJS.Timeout | undefined;
+  #shutdown: Promise<void> | undefined;
+  #exported = 0;
+  #dropped = 0;
+  #failed = 0;
+
+  constructor(exporter: SpanExporter, options: ExportQueueOptions) {
+    this.#exporter = exporter;
+    this.#options = options;
+  }
+
+  get stats(): ExportStats {
+    return { exportedSpans: this.#exported, droppedSpans: this.#dropped, failedSpans: this.#failed };
+  }
+
+  onStart(): void {}
+
+  onEnd(span: ReadableSpan): void {
+    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    this.enqueue([span]);
+  }
+
+  /** Queues ended spans (this thread's, or rebuilt from another thread's). */
+  enqueue(spans: readonly ReadableSpan[]): void {
+    if (this.#shutdown) return;
+    for (const span of spans) {
+      if (this.#queue.length >= this.#options.maxQueueSize) {
+        if (this.#dropped === 0) {
+          diag.warn(`worker-otp telemetry: export queue full (${this.#options.maxQueueSize} spans); dropping spans until the exporter catches up`);
+        }
+        this.#dropped += 1;
+        continue;
+      }
+      this.#queue.push(span);
+    }
+    if (this.#queue.length >= this.#options.maxExportBatchSize) this.#exportQueued();
+    else if (this.#queue.length > 0) this.#scheduleExport();
+  }
+
+  /** Exports everything queued so far and waits for it. */
+  async forceFlush(): Promise<void> {
+    this.#exportQueued();
+    await this.#exporting;
+  }
+
+  /** Flushes, then shuts the exporter down. Idempotent. */
+  shutdown(): Promise<void> {
+    this.#shutdown ??= (async () => {
+      await this.forceFlush();
+      await this.#exporter.shutdown().catch((error: unknown) => diag.warn('worker-otp telemetry: exporter shutdown failed', error));
+    })();
+    return this.#shutdown;
+  }
+
+  #scheduleExport(): void {
+    if (this.#timer !== undefined) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#exportQueued();
+    }, this.#options.scheduledDelayMs);
+    this.#timer.unref();
+  }
+
+  #exportQueued(): void {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, this.#options.maxExportBatchSize);
+      this.#exporting = this.#exporting.then(() => this.#exportBatch(batch));
+    }
+  }
+
+  async #exportBatch(batch: ReadableSpan[]): Promise<void> {
+    const result = await this.#exportWithTimeout(batch);
+    if (result.code === ExportResultCode.SUCCESS) {
+      this.#exported += batch.length;
+      return;
+    }
+    if (this.#failed === 0) {
+      diag.warn(
+        `worker-otp telemetry: span export failed (${result.error?.message ?? 'unknown error'}); ` +
+          'later failures are only counted, see telemetry.stats',
+      );
+    }
+    this.#failed += batch.length;
+  }
+
+  #exportWithTimeout(batch: ReadableSpan[]): Promise<ExportResult> {
+    return new Promise<ExportResult>((resolve) => {
+      const timer = setTimeout(
+        () => resolve({ code: ExportResultCode.FAILED, error: new Error(`export timed out after ${this.#options.exportTimeoutMs} ms`) }),
+        this.#options.exportTimeoutMs,
+      );
+      timer.unref();
+      const done = (result: ExportResult) => {
+        clearTimeout(timer);
+        resolve(result);
+      };
+      // The exporter's own HTTP request must not be traced, or exporting would make spans.
+      context.with(suppressTracing(context.active()), () => {
+        try {
+          this.#exporter.export(batch, done);
+        } catch (error) {
+          done({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
+        }
+      });
+    });
+  }
+}

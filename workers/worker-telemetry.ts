@@ -1,0 +1,62 @@
+import { getEnvironmentData, isMainThread, threadId } from 'node:worker_threads';
+import { diag } from '@opentelemetry/api';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { installGlobalTelemetry } from '../propagation/global-telemetry';
+import { buildWorkerSampler } from '../propagation/sampling';
+import { SpanRelay, setThreadSpanRelay } from '../propagation/span-relay';
+import { THREAD_TELEMETRY_KEY, type ThreadTelemetryConfig } from '../propagation/thread-telemetry-config';
+import { ThreadStampProcessor } from '../propagation/thread-stamp-processor';
+import { RelaySpanProcessor } from './relay-span-processor';
+
+/** Options for {@link startWorkerTelemetry}. */
+export interface WorkerTelemetryOptions {
+  /** Recorded as `thread.name` on this thread's spans. Default: `worker-<threadId>`. */
+  readonly threadName?: string;
+}
+
+/** This worker thread's telemetry, as {@link startWorkerTelemetry} set it up. */
+export interface WorkerTelemetry {
+  /** The relay that carries this thread's spans to the main thread. */
+  readonly relay: SpanRelay;
+  /** Sends every span this thread holds to its parent now. */
+  flush(): void;
+}
+
+let running: WorkerTelemetry | undefined;
+
+/**
+ * Sets up OpenTelemetry in a worker thread, as the main thread's `startTelemetry`
+ * configured it: a tracer provider with an AsyncLocalStorage context manager and a
+ * parent-based sampler, so `trace.getActiveSpan()` and `trace.getTracer()` work in user
+ * code here; ended spans go to the main thread, which exports them.
+ *
+ * Call it once, at the top of a worker's module (worker-otp's own workers already do).
+ * Idempotent. Returns `undefined`, and records nothing, when the main thread has not
+ * started telemetry: tracing is then off in this thread and costs nothing.
+ */
+export function startWorkerTelemetry(options: WorkerTelemetryOptions = {}): WorkerTelemetry | undefined {
+  if (isMainThread) {
+    throw new TypeError('worker-otp: startWorkerTelemetry() runs in worker threads; in the main thread call startTelemetry()');
+  }
+  if (running) return running;
+  const config = getEnvironmentData(THREAD_TELEMETRY_KEY) as ThreadTelemetryConfig | undefined;
+  if (config === undefined) {
+    diag.debug('worker-otp: telemetry is not started in the main thread; tracing is off in this worker');
+    return undefined;
+  }
+  const relay = new SpanRelay({ maxPending: config.maxPendingSpans, sendDelayMs: config.sendDelayMs });
+  const provider = new BasicTracerProvider({
+    sampler: buildWorkerSampler(config.sampler),
+    spanProcessors: [
+      new ThreadStampProcessor(config.clock, { id: threadId, name: options.threadName ?? `worker-${threadId}` }),
+      new RelaySpanProcessor(relay),
+    ],
+  });
+  installGlobalTelemetry(provider);
+  setThreadSpanRelay(relay);
+  // process.exit() in a worker still runs 'exit' listeners, and a message posted there
+  // is delivered: the last spans of a thread that exits on purpose are not lost.
+  process.once('exit', () => relay.sendPending());
+  running = { relay, flush: () => relay.sendPending() };
+  return running;
+}
