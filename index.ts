@@ -22,3 +22,51 @@ export { SAMPLER_NAMES } from './propagation/sampling';
 export type { SamplerConfig, SamplerName } from './propagation/sampling';
 export { WorkerOtpError, TelemetryAlreadyStartedError, TelemetryConflictError, FlushTimeoutError } from './propagation/errors';
 export { ATTR_THREAD_ID, ATTR_THREAD_NAME } from './propagation/attributes';
+export {
+  startGenServer,
+  GenServer,
+  call,
+  cast,
+  send,
+  stop,
+  kill,
+  whereis,
+  monitor,
+  DEFAULT_CALL_TIMEOUT_MS,
+  DEFAULT_START_TIMEOUT_MS,
+  DEFAULT_STOP_TIMEOUT_MS,
+} from './runtime/gen-server';
+export type { StartOptions, CallOptions } from './runtime/gen-server';
+export type { Pid, ProcessRef } from './runtime/pid';
+export { formatPid } from './runtime/pid';
+export type { ExitListener } from './runtime/process-table';
+export { defineGenServer } from './propagation/gen-server-definition';
+export type {
+  GenServerDefinition,
+  GenServerCallbacks,
+  From,
+  InitResult,
+  CallResult,
+  NoReplyResult,
+  StateOf,
+  CallOf,
+  CastOf,
+  InfoOf,
+  ReplyOf,
+  InitArgOf,
+} from './propagation/gen-server-definition';
+export { isNormalExit, describeExitReason } from './propagation/exit-reason';
+export type { ExitReason, StopReason } from './propagation/exit-reason';
+export {
+  CallTimeoutError,
+  NoProcessError,
+  ProcessExitError,
+  PayloadNotCloneableError,
+  NameAlreadyRegisteredError,
+  StartError,
+  InvalidReturnError,
+  UndefinedCallbackError,
+  ProcessContextError,
+  RemoteError,
+} from './propagation/errors';
+export type { ProcessLabel } from './propagation/errors';

@@ -12,3 +12,17 @@ export const ATTR_THREAD_NAME = 'thread.name';
 export const ATTR_RPC_SYSTEM = 'rpc.system';
 /** The method a call names (semconv `rpc.method`). */
 export const ATTR_RPC_METHOD = 'rpc.method';
+/** The pid number of the process a span belongs to. */
+export const ATTR_PID = 'worker_otp.pid';
+/** The process's name, or the label its spans carry. */
+export const ATTR_PROCESS_NAME = 'worker_otp.process.name';
+/** What kind of message a span handles or sends: `call`, `cast`, `info`, `stop`. */
+export const ATTR_MESSAGE_KIND = 'worker_otp.message.kind';
+/** How long the message waited in the mailbox before its callback started, in ms. */
+export const ATTR_MAILBOX_WAIT_MS = 'worker_otp.mailbox.wait_ms';
+/** Messages still waiting in the mailbox when this one was taken. */
+export const ATTR_MAILBOX_DEPTH = 'worker_otp.mailbox.depth';
+/** Why a process exited (see `describeExitReason`). */
+export const ATTR_EXIT_REASON = 'worker_otp.exit.reason';
+/** The process a call, cast or message is sent to. */
+export const ATTR_TARGET = 'worker_otp.target';

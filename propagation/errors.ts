@@ -47,3 +47,116 @@ export class FlushTimeoutError extends WorkerOtpError {
     );
   }
 }
+
+/** The exit reason of a process, in the shape the error carries it (see `exit-reason.ts`). */
+type ExitReasonLike = { readonly type: string };
+
+/** Describes a process for error messages: its name when it has one, and its pid. */
+export interface ProcessLabel {
+  /** Unknown when a call names its target by a name that did not resolve here. */
+  readonly pid?: number;
+  readonly name?: string;
+}
+
+function label(process: ProcessLabel): string {
+  const pid = process.pid === undefined ? undefined : `<0.${process.pid}>`;
+  if (process.name && pid) return `${process.name} (${pid})`;
+  return process.name ?? pid ?? 'a process';
+}
+
+/** A call got no reply within its timeout. The process goes on; a late reply is dropped. */
+export class CallTimeoutError extends WorkerOtpError {
+  readonly timeoutMs: number;
+  constructor(target: ProcessLabel, timeoutMs: number) {
+    super(
+      'ERR_CALL_TIMEOUT',
+      `worker-otp call: ${label(target)} did not reply within ${timeoutMs} ms; ` +
+        'pass a larger timeoutMs if the work is slow, or reply later with reply(from, value)',
+    );
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** No process has that pid or name (never started, already exited, or restarting). */
+export class NoProcessError extends WorkerOtpError {
+  readonly target: string;
+  constructor(target: string) {
+    super('ERR_NO_PROCESS', `worker-otp: no process ${target} is running; it has exited, was never started, or is being restarted`);
+    this.target = target;
+  }
+}
+
+/** The process exited before it replied, or while the call waited in its mailbox. */
+export class ProcessExitError extends WorkerOtpError {
+  readonly reason: ExitReasonLike;
+  readonly process: ProcessLabel;
+  constructor(process: ProcessLabel, reason: ExitReasonLike, description: string, cause?: unknown) {
+    super('ERR_PROCESS_EXIT', `worker-otp: process ${label(process)} exited (${description}) before replying`, cause === undefined ? undefined : { cause });
+    this.reason = reason;
+    this.process = process;
+  }
+}
+
+/** A message or reply could not be structured-cloned; nothing was delivered. */
+export class PayloadNotCloneableError extends WorkerOtpError {
+  constructor(what: string, cause: unknown) {
+    super(
+      'ERR_PAYLOAD_NOT_CLONEABLE',
+      `worker-otp: the ${what} cannot cross a thread (${(cause as Error)?.message ?? String(cause)}); ` +
+        'send plain data: no functions, symbols, class instances with behaviour, or open handles',
+      { cause },
+    );
+  }
+}
+
+/** A process name is already taken by a running process. */
+export class NameAlreadyRegisteredError extends WorkerOtpError {
+  readonly processName: string;
+  constructor(processName: string, holder: number) {
+    super('ERR_NAME_TAKEN', `worker-otp: the name ${processName} is already registered to <0.${holder}>; stop it first or choose another name`);
+    this.processName = processName;
+  }
+}
+
+/** A GenServer's start failed: its module did not load, its `init` failed or timed out. */
+export class StartError extends WorkerOtpError {
+  readonly reason: ExitReasonLike | undefined;
+  constructor(code: string, message: string, reason?: ExitReasonLike, cause?: unknown) {
+    super(code, message, cause === undefined ? undefined : { cause });
+    this.reason = reason;
+  }
+}
+
+/** A callback returned something that is not one of its allowed shapes. */
+export class InvalidReturnError extends WorkerOtpError {
+  constructor(callback: string, returned: string, allowed: string) {
+    super('ERR_INVALID_RETURN', `worker-otp: ${callback} returned ${returned}; it must return ${allowed}`);
+  }
+}
+
+/**
+ * An error thrown in another thread, whose class is not one worker-otp knows. Its
+ * `name`, `message`, `stack`, `code` and `cause` are the original's.
+ */
+export class RemoteError extends Error {
+  readonly code: string | undefined;
+  constructor(name: string, message: string, code?: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = name;
+    this.code = code;
+  }
+}
+
+/** A message arrived for a callback the GenServer does not define. */
+export class UndefinedCallbackError extends WorkerOtpError {
+  constructor(callback: string, label: string) {
+    super('ERR_UNDEFINED_CALLBACK', `worker-otp: ${label} received a message for ${callback}, which its definition does not have; add ${callback} to defineGenServer({...})`);
+  }
+}
+
+/** A process API (`call`, `reply`, `self`, ...) was used outside a GenServer's thread, or wrongly. */
+export class ProcessContextError extends WorkerOtpError {
+  constructor(message: string) {
+    super('ERR_PROCESS_CONTEXT', `worker-otp: ${message}`);
+  }
+}

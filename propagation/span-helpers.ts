@@ -1,0 +1,52 @@
+import { SpanKind, SpanStatusCode, context, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { runtimeTracer } from './tracer';
+
+/** Marks `span` as failed by `error`: an `exception` event and error status. */
+export function recordFailure(span: Span, error: unknown): void {
+  if (error instanceof Error) {
+    span.recordException(error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: `${error.name}: ${error.message}` });
+  } else {
+    span.recordException(String(error));
+    span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+  }
+}
+
+/**
+ * Runs `fn` inside a new span, child of `parent`, and ends the span when `fn` settles;
+ * if `fn` throws, the span records the exception first. Without `record`, `fn` just
+ * runs inside `parent`, so user spans still join the caller's trace.
+ */
+export async function runInSpan<T>(
+  record: boolean,
+  name: string,
+  kind: SpanKind,
+  parent: Context,
+  attributes: Attributes,
+  fn: () => T | Promise<T>,
+): Promise<T> {
+  if (!record) return context.with(parent, fn);
+  const span = runtimeTracer().startSpan(name, { kind, attributes }, parent);
+  try {
+    return await context.with(trace.setSpan(parent, span), fn);
+  } catch (error) {
+    recordFailure(span, error);
+    throw error;
+  } finally {
+    span.end();
+  }
+}
+
+/** The span kinds of the two sides of each message kind. */
+export const SPAN_KINDS = {
+  call: { client: SpanKind.CLIENT, server: SpanKind.SERVER },
+  cast: { client: SpanKind.PRODUCER, server: SpanKind.CONSUMER },
+  info: { client: SpanKind.PRODUCER, server: SpanKind.CONSUMER },
+} as const;
+
+/** Operation names: the sender's span `<label>.<send>`, the handler's `<label>.<handle>`. */
+export const OPERATION_NAMES = {
+  call: { send: 'call', handle: 'handle_call' },
+  cast: { send: 'cast', handle: 'handle_cast' },
+  info: { send: 'send', handle: 'handle_info' },
+} as const;

@@ -1,0 +1,20 @@
+/**
+ * A process identifier. Plain data (`{ pid }`), so it can be put in messages and state and
+ * sent to other processes, which use it to call back.
+ */
+export interface Pid {
+  readonly pid: number;
+}
+
+/** A process, as the API names it: its pid, or the name it was registered under. */
+export type ProcessRef = Pid | string;
+
+/** Erlang-style display of a pid: `<0.42>`. */
+export function formatPid(pid: number): string {
+  return `<0.${pid}>`;
+}
+
+/** Makes the pid of process number `pid`. */
+export function makePid(pid: number): Pid {
+  return Object.freeze({ pid });
+}

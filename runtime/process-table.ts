@@ -1,0 +1,290 @@
+import type { Worker } from 'node:worker_threads';
+import { diag } from '@opentelemetry/api';
+import { describeValue, fromWireError, toWireError } from '../propagation/error-wire';
+import { NoProcessError, PayloadNotCloneableError, ProcessExitError } from '../propagation/errors';
+import { KILLED, describeExitReason, fromWireExitReason, type ExitReason } from '../propagation/exit-reason';
+import type { From } from '../propagation/gen-server-definition';
+import type { FromProcess, ToProcess, WireProcessRef } from '../propagation/process-protocol';
+import { getThreadSpanRelay } from '../propagation/span-relay';
+import { formatPid, type ProcessRef } from './pid';
+
+/** Told once when a process exits, with why. */
+export type ExitListener = (reason: ExitReason, pid: number) => void;
+
+/** A call from the main thread waiting for its reply. */
+interface PendingCall {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+/** The main thread's record of one live process. */
+export interface ProcessRecord {
+  readonly pid: number;
+  readonly name: string | undefined;
+  readonly worker: Worker;
+  /** The thread's id (`thread.id` on its spans); kept after exit, when the Worker reports -1. */
+  readonly threadId: number;
+  readonly autoSpans: boolean;
+  /** The span prefix, as the process reported it once ready. */
+  label: string;
+  /** Set once the process said why it exits, or the runtime decided (kill, timeout). */
+  exitReason: ExitReason | undefined;
+  /** Resolves when the thread is gone and everyone has been told. */
+  readonly exited: Promise<ExitReason>;
+  /** Calls delivered to the process and not yet answered, by `fromKey`. */
+  readonly inFlight: Map<string, From>;
+  readonly monitors: Set<ExitListener>;
+  /** Startup: called when `init` has completed. */
+  onReady: (() => void) | undefined;
+}
+
+const MAIN_PID = 0;
+const fromKey = (from: From) => `${from.pid}:${from.ref}`;
+
+function isDataCloneError(error: unknown): boolean {
+  return (error as { name?: string })?.name === 'DataCloneError';
+}
+
+/**
+ * The main thread's table of processes: pids, registered names, and the routing of every
+ * envelope between the main thread and process threads (and from one process to another,
+ * which goes through here). It is also where callers learn, at once, that the process
+ * they wait on has exited.
+ */
+export class ProcessTable {
+  readonly #processes = new Map<number, ProcessRecord>();
+  readonly #names = new Map<string, number>();
+  readonly #pendingCalls = new Map<number, PendingCall>();
+  readonly #flushWaiters = new Map<number, () => void>();
+  #nextPid = 1;
+  #nextRef = 1;
+  #nextFlushId = 1;
+
+  /** Takes the next pid number. */
+  allocatePid(): number {
+    return this.#nextPid++;
+  }
+
+  /** The pid a name is registered to. */
+  whereis(name: string): number | undefined {
+    return this.#names.get(name);
+  }
+
+  /** The record a pid or name stands for, if that process is live and not exiting. */
+  resolve(target: ProcessRef | WireProcessRef): ProcessRecord | undefined {
+    const pid = typeof target === 'string' ? this.#names.get(target) : typeof target === 'number' ? target : target?.pid;
+    const record = pid === undefined ? undefined : this.#processes.get(pid);
+    return record && record.exitReason === undefined ? record : undefined;
+  }
+
+  /** Like `resolve`, but throws `NoProcessError`. */
+  require(target: ProcessRef | WireProcessRef): ProcessRecord {
+    const record = this.resolve(target);
+    if (record === undefined) throw new NoProcessError(describeTarget(target));
+    return record;
+  }
+
+  /** Every live process, in start order. */
+  list(): ProcessRecord[] {
+    return [...this.#processes.values()];
+  }
+
+  /**
+   * Adds a process whose thread was just created, with its name registered (the caller
+   * checked the name is free). Wires its messages and its exit.
+   */
+  add(pid: number, name: string | undefined, worker: Worker, autoSpans: boolean, label: string): ProcessRecord {
+    let markExited!: (reason: ExitReason) => void;
+    const record: ProcessRecord = {
+      pid,
+      name,
+      worker,
+      threadId: worker.threadId,
+      autoSpans,
+      label,
+      exitReason: undefined,
+      exited: new Promise<ExitReason>((resolve) => (markExited = resolve)),
+      inFlight: new Map(),
+      monitors: new Set(),
+      onReady: undefined,
+    };
+    this.#processes.set(pid, record);
+    if (name !== undefined) this.#names.set(name, pid);
+    const unregisterFlush = getThreadSpanRelay()?.addDownstream({ requestFlush: (timeoutMs) => this.#requestFlush(record, timeoutMs) });
+    worker.on('message', (message: FromProcess) => this.#receive(record, message));
+    worker.on('error', (error: Error & { code?: string }) => {
+      // An uncaught error outside any callback, or the heap limit: the thread is dying.
+      this.#markExiting(record, error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? { type: 'out_of_memory' } : { type: 'error', error });
+    });
+    worker.once('exit', (code: number) => {
+      unregisterFlush?.();
+      this.#markExiting(record, { type: 'error', error: new Error(`the thread of ${formatPid(pid)} exited with code ${code} without saying why`) });
+      this.#processes.delete(pid);
+      if (name !== undefined && this.#names.get(name) === pid) this.#names.delete(name);
+      const reason = record.exitReason!;
+      for (const listener of [...record.monitors]) {
+        try {
+          listener(reason, pid);
+        } catch (error) {
+          diag.error(`worker-otp: an exit listener of ${formatPid(pid)} threw`, error);
+        }
+      }
+      record.monitors.clear();
+      markExited(reason);
+    });
+    return record;
+  }
+
+  /** Posts an envelope to a process; a payload that cannot be cloned throws a typed error. */
+  deliver(record: ProcessRecord, envelope: ToProcess, what: string): void {
+    try {
+      record.worker.postMessage(envelope);
+    } catch (error) {
+      throw isDataCloneError(error) ? new PayloadNotCloneableError(what, error) : error;
+    }
+  }
+
+  /** Registers a main-thread call and returns its `from`. */
+  openCall(record: ProcessRecord, pending: PendingCall): From {
+    const from: From = { pid: MAIN_PID, ref: this.#nextRef++ };
+    this.#pendingCalls.set(from.ref, pending);
+    record.inFlight.set(fromKey(from), from);
+    return from;
+  }
+
+  /** Forgets a main-thread call (timed out, or not sent): a reply arriving later is dropped. */
+  closeCall(record: ProcessRecord, from: From): void {
+    this.#pendingCalls.delete(from.ref);
+    record.inFlight.delete(fromKey(from));
+  }
+
+  /** Records why a process is about to exit, unless it already said; callers are told at once. */
+  markKilled(record: ProcessRecord): void {
+    this.#markExiting(record, KILLED);
+  }
+
+  #markExiting(record: ProcessRecord, reason: ExitReason): void {
+    if (record.exitReason !== undefined) return;
+    record.exitReason = reason;
+    const cause = reason.type === 'error' ? reason.error : undefined;
+    for (const from of record.inFlight.values()) {
+      this.#fail(from, new ProcessExitError({ pid: record.pid, name: record.name }, reason, describeExitReason(reason), cause));
+    }
+    record.inFlight.clear();
+  }
+
+  /** Answers the caller behind `from`: a main-thread promise, or another process. */
+  #answer(from: From, answer: { value: unknown } | { error: Error }): void {
+    if (from.pid === MAIN_PID) {
+      const pending = this.#pendingCalls.get(from.ref);
+      if (pending === undefined) return; // timed out already: the late reply is dropped
+      this.#pendingCalls.delete(from.ref);
+      if ('error' in answer) pending.reject(answer.error);
+      else pending.resolve(answer.value);
+      return;
+    }
+    const caller = this.#processes.get(from.pid);
+    if (caller === undefined || caller.exitReason !== undefined) return;
+    try {
+      this.deliver(
+        caller,
+        'error' in answer ? { type: 'call_failed', ref: from.ref, error: toWireError(answer.error) } : { type: 'reply', ref: from.ref, value: answer.value },
+        'reply',
+      );
+    } catch (error) {
+      this.deliver(caller, { type: 'call_failed', ref: from.ref, error: toWireError(error) }, 'reply');
+    }
+  }
+
+  #fail(from: From, error: Error): void {
+    this.#answer(from, { error });
+  }
+
+  #receive(record: ProcessRecord, message: FromProcess): void {
+    if (message.spans) getThreadSpanRelay()?.accept(message.spans);
+    switch (message.type) {
+      case 'spans':
+        return;
+      case 'ready':
+        record.label = message.label;
+        record.onReady?.();
+        return;
+      case 'exit':
+        this.#markExiting(record, fromWireExitReason(message.reason));
+        return;
+      case 'flushed':
+        this.#flushWaiters.get(message.id)?.();
+        return;
+      case 'reply':
+      case 'reply_failed':
+        record.inFlight.delete(fromKey(message.to));
+        this.#answer(message.to, message.type === 'reply' ? { value: message.value } : { error: fromWireError(message.error) });
+        return;
+      case 'call': {
+        const from: From = { pid: record.pid, ref: message.ref };
+        const target = this.resolve(message.to);
+        if (target === undefined) {
+          this.#fail(from, new NoProcessError(describeTarget(message.to)));
+          return;
+        }
+        target.inFlight.set(fromKey(from), from);
+        this.#forward(target, { type: 'call', from, message: message.message, trace: message.trace, sentAt: message.sentAt }, from);
+        return;
+      }
+      case 'cast':
+      case 'info': {
+        const target = this.resolve(message.to);
+        if (target === undefined) {
+          diag.debug(`worker-otp: ${record.label} sent a ${message.type} to ${describeTarget(message.to)}, which is not running; dropped`);
+          return;
+        }
+        this.#forward(target, { type: message.type, message: message.message, trace: message.trace, sentAt: message.sentAt });
+      }
+    }
+  }
+
+  /** Forwards a process's message to another; it was cloneable once, so failures here are rare. */
+  #forward(target: ProcessRecord, envelope: ToProcess, from?: From): void {
+    try {
+      this.deliver(target, envelope, 'message');
+    } catch (error) {
+      if (from) {
+        target.inFlight.delete(fromKey(from));
+        this.#fail(from, error as Error);
+      }
+    }
+  }
+
+  #requestFlush(record: ProcessRecord, timeoutMs: number): Promise<void> {
+    if (record.exitReason !== undefined) return Promise.resolve();
+    const id = this.#nextFlushId++;
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#flushWaiters.delete(id);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        diag.warn(`worker-otp telemetry: ${record.label} (${formatPid(record.pid)}) did not send its spans within ${timeoutMs} ms`);
+        done();
+      }, timeoutMs);
+      timer.unref();
+      this.#flushWaiters.set(id, done);
+      void record.exited.then(done);
+      try {
+        this.deliver(record, { type: 'flush', id, timeoutMs }, 'flush request');
+      } catch {
+        done();
+      }
+    });
+  }
+}
+
+function describeTarget(target: ProcessRef | WireProcessRef): string {
+  if (typeof target === 'string') return target;
+  if (typeof target === 'number') return formatPid(target);
+  return target && typeof target === 'object' && 'pid' in target ? formatPid(target.pid) : describeValue(target);
+}
+
+/** The one table of this process (the OS process: all threads share it through the main thread). */
+export const processTable = new ProcessTable();

@@ -1,0 +1,410 @@
+/**
+ * The entry point of every GenServer thread: loads the user's module, runs `init`, then
+ * serves its mailbox one message at a time until it stops. Spawned by the runtime with
+ * `ProcessStartData` as its `workerData`; speaks only `process-protocol.ts`.
+ */
+import { pathToFileURL } from 'node:url';
+import { parentPort, workerData } from 'node:worker_threads';
+import { ROOT_CONTEXT, SpanKind, context, diag, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import {
+  ATTR_EXIT_REASON,
+  ATTR_MAILBOX_DEPTH,
+  ATTR_MAILBOX_WAIT_MS,
+  ATTR_MESSAGE_KIND,
+  ATTR_PID,
+  ATTR_PROCESS_NAME,
+  ATTR_TARGET,
+} from '../propagation/attributes';
+import { describeValue, fromWireError, toWireError } from '../propagation/error-wire';
+import {
+  CallTimeoutError,
+  InvalidReturnError,
+  PayloadNotCloneableError,
+  ProcessContextError,
+  StartError,
+  UndefinedCallbackError,
+} from '../propagation/errors';
+import {
+  describeExitReason,
+  exitReasonFrom,
+  fromWireExitReason,
+  toWireExitReason,
+  type ExitReason,
+} from '../propagation/exit-reason';
+import { GEN_SERVER_MARK, type From, type GenServerDefinition } from '../propagation/gen-server-definition';
+import type { FromProcess, ProcessStartData, ToProcess, WireProcessRef } from '../propagation/process-protocol';
+import { OPERATION_NAMES, SPAN_KINDS, recordFailure, runInSpan } from '../propagation/span-helpers';
+import { extractTraceContext, injectTraceCarrier, type WireContext } from '../propagation/trace-carrier';
+import { runtimeTracer } from '../propagation/tracer';
+import { startTimeout, validateTimeout } from '../propagation/timeouts';
+import { installProcessRuntime, type ProcessCallOptions, type ProcessRef, type TimerRef } from './process-api';
+import { startWorkerTelemetry } from './worker-telemetry';
+
+const DEFAULT_CALL_TIMEOUT_MS = 5000;
+
+/** A message waiting in the mailbox; local ones (sendAfter) keep their context object. */
+interface MailboxEntry {
+  envelope: Extract<ToProcess, { type: 'call' | 'cast' | 'info' | 'stop' }>;
+  localContext?: Context;
+}
+
+interface OutboundCall {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout | undefined;
+}
+
+function isDataCloneError(error: unknown): boolean {
+  return (error as { name?: string })?.name === 'DataCloneError';
+}
+
+function wireRef(target: ProcessRef): WireProcessRef {
+  if (typeof target === 'string') return target;
+  if (target !== null && typeof target === 'object' && Number.isInteger(target.pid)) return target.pid;
+  throw new TypeError(`worker-otp: a process is named by its pid ({ pid }) or its registered name; got ${describeValue(target)}`);
+}
+
+function refLabel(target: WireProcessRef): string {
+  return typeof target === 'string' ? target : `<0.${target}>`;
+}
+
+function hasKey<K extends string>(value: object, key: K): value is Record<K, unknown> {
+  return key in value;
+}
+
+const CALL_SHAPES = '{ reply, state }, { noreply: true, state }, or { stop, state } (with an optional reply)';
+const NOREPLY_SHAPES = '{ noreply: true, state } or { stop, state }';
+
+class GenServerHost {
+  readonly #start: ProcessStartData;
+  readonly #port = parentPort!;
+  readonly #relay = startWorkerTelemetry({ threadName: (workerData as ProcessStartData).name ?? `<0.${(workerData as ProcessStartData).pid}>` })?.relay;
+  readonly #mailbox: MailboxEntry[] = [];
+  readonly #outbound = new Map<number, OutboundCall>();
+  #definition!: GenServerDefinition;
+  #label: string;
+  #state: unknown;
+  #ready = false;
+  #draining = false;
+  #exiting = false;
+  #nextRef = 1;
+
+  constructor(start: ProcessStartData) {
+    this.#start = start;
+    this.#label = start.name ?? start.defaultLabel;
+    this.#relay?.addUpstream({ sendSpans: (spans) => this.#port.postMessage({ type: 'spans', spans } satisfies FromProcess) });
+    this.#port.on('message', (message: ToProcess) => this.#receive(message));
+  }
+
+  async run(): Promise<void> {
+    const definition = await this.#load();
+    if (definition === undefined) return;
+    this.#definition = definition;
+    this.#label = this.#start.name ?? definition.name ?? this.#start.defaultLabel;
+    installProcessRuntime({
+      self: () => ({ pid: this.#start.pid }),
+      call: (target, message, options) => this.#call(target, message, options),
+      cast: (target, message) => this.#sendOut('cast', target, message),
+      send: (target, message) => this.#sendOut('info', target, message),
+      reply: (from, value) => this.#reply(from, value),
+      sendAfter: (delayMs, message) => this.#sendAfter(delayMs, message),
+    });
+    const parent = extractTraceContext(this.#start.trace);
+    let result: unknown;
+    try {
+      result = await runInSpan(this.#start.autoSpans, `${this.#label}.init`, SpanKind.INTERNAL, parent, this.#attributes('init'), async () => {
+        const returned = await definition.init(this.#start.initArg);
+        if (returned === null || typeof returned !== 'object' || !(hasKey(returned, 'ok') || hasKey(returned, 'stop'))) {
+          throw new InvalidReturnError(`${this.#label}.init`, describeValue(returned), '{ ok: state } or { stop: reason }');
+        }
+        return returned;
+      });
+    } catch (error) {
+      // OTP does not run terminate when init fails.
+      this.#exit({ type: 'error', error: error as Error }, parent, false);
+      return;
+    }
+    if (hasKey(result as object, 'stop')) {
+      this.#exit(exitReasonFrom((result as { stop: unknown }).stop), parent, false);
+      return;
+    }
+    this.#state = (result as { ok: unknown }).ok;
+    this.#ready = true;
+    this.#post({ type: 'ready', label: this.#label });
+    void this.#drain();
+  }
+
+  async #load(): Promise<GenServerDefinition | undefined> {
+    const { modulePath } = this.#start;
+    let loaded: Record<string, unknown>;
+    try {
+      loaded = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
+    } catch (error) {
+      const code = (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' ? 'ERR_MODULE_NOT_FOUND' : 'ERR_MODULE_LOAD';
+      const reason = new StartError(code, `worker-otp start: could not load the GenServer module ${modulePath}: ${(error as Error).message}`, undefined, error);
+      this.#exit({ type: 'error', error: reason }, ROOT_CONTEXT, false);
+      return undefined;
+    }
+    // `export default` compiled to CommonJS arrives as `default.default` through import().
+    const candidates = [loaded.default, (loaded.default as Record<string, unknown> | undefined)?.default];
+    const definition = candidates.find((candidate) => (candidate as Record<string, unknown> | undefined)?.[GEN_SERVER_MARK] === true);
+    if (definition === undefined) {
+      const found = Object.keys(loaded.default && typeof loaded.default === 'object' ? (loaded.default as object) : loaded);
+      const reason = new StartError(
+        'ERR_NOT_A_GENSERVER',
+        `worker-otp start: ${modulePath} has no GenServer default export (found ${found.length ? `exports ${found.join(', ')}` : 'no exports'}); ` +
+          'write `export default defineGenServer({ init, ... })`',
+      );
+      this.#exit({ type: 'error', error: reason }, ROOT_CONTEXT, false);
+      return undefined;
+    }
+    return definition as GenServerDefinition;
+  }
+
+  #attributes(kind: string): Attributes {
+    return { [ATTR_PID]: this.#start.pid, [ATTR_PROCESS_NAME]: this.#label, [ATTR_MESSAGE_KIND]: kind };
+  }
+
+  /** Posts an envelope with the spans this thread holds. Throws PayloadNotCloneableError, keeping the spans. */
+  #post(message: FromProcess, what = 'message'): void {
+    const spans = this.#relay?.take();
+    if (spans) message.spans = spans;
+    try {
+      this.#port.postMessage(message);
+    } catch (error) {
+      if (spans) this.#relay!.accept(spans);
+      throw isDataCloneError(error) ? new PayloadNotCloneableError(what, error) : error;
+    }
+  }
+
+  #receive(message: ToProcess): void {
+    switch (message.type) {
+      case 'flush':
+        void this.#answerFlush(message.id, message.timeoutMs);
+        return;
+      case 'reply':
+      case 'call_failed': {
+        const pending = this.#outbound.get(message.ref);
+        if (pending === undefined) return; // timed out already: a late reply is dropped
+        this.#outbound.delete(message.ref);
+        if (pending.timer) clearTimeout(pending.timer);
+        if (message.type === 'reply') pending.resolve(message.value);
+        else pending.reject(fromWireError(message.error));
+        return;
+      }
+      default:
+        this.#mailbox.push({ envelope: message });
+        void this.#drain();
+    }
+  }
+
+  async #answerFlush(id: number, timeoutMs: number): Promise<void> {
+    await this.#relay?.flushDownstream(timeoutMs);
+    this.#post({ type: 'flushed', id });
+  }
+
+  /** Serves the mailbox in order; an async callback holds it until it settles. */
+  async #drain(): Promise<void> {
+    if (this.#draining || !this.#ready) return;
+    this.#draining = true;
+    try {
+      while (this.#mailbox.length > 0 && !this.#exiting) {
+        await this.#handle(this.#mailbox.shift()!);
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  async #handle(entry: MailboxEntry): Promise<void> {
+    const { envelope } = entry;
+    const parent = entry.localContext ?? extractTraceContext(envelope.trace);
+    const attributes = this.#attributes(envelope.type);
+    attributes[ATTR_MAILBOX_DEPTH] = this.#mailbox.length;
+    if (envelope.sentAt !== undefined) {
+      attributes[ATTR_MAILBOX_WAIT_MS] = Number(process.hrtime.bigint() - envelope.sentAt) / 1e6;
+    }
+    if (envelope.type === 'stop') {
+      this.#exit(fromWireExitReason(envelope.reason), parent, true);
+      return;
+    }
+    const names = OPERATION_NAMES[envelope.type];
+    let result: Record<string, unknown>;
+    try {
+      result = await runInSpan(
+        this.#start.autoSpans,
+        `${this.#label}.${names.handle}`,
+        SPAN_KINDS[envelope.type].server,
+        parent,
+        attributes,
+        () => this.#invoke(envelope),
+      );
+    } catch (error) {
+      this.#exit({ type: 'error', error: error as Error }, parent, true);
+      return;
+    }
+    this.#state = result.state;
+    if (envelope.type === 'call' && hasKey(result, 'reply')) this.#reply(envelope.from, result.reply);
+    if (hasKey(result, 'stop')) this.#exit(exitReasonFrom(result.stop), parent, true);
+  }
+
+  async #invoke(envelope: Extract<ToProcess, { type: 'call' | 'cast' | 'info' }>): Promise<Record<string, unknown>> {
+    const definition = this.#definition;
+    const state = this.#state;
+    let returned: unknown;
+    let callback: string;
+    switch (envelope.type) {
+      case 'call':
+        callback = 'handleCall';
+        if (!definition.handleCall) throw new UndefinedCallbackError(callback, this.#label);
+        returned = await definition.handleCall(envelope.message, envelope.from, state);
+        break;
+      case 'cast':
+        callback = 'handleCast';
+        if (!definition.handleCast) throw new UndefinedCallbackError(callback, this.#label);
+        returned = await definition.handleCast(envelope.message, state);
+        break;
+      case 'info':
+        callback = 'handleInfo';
+        if (!definition.handleInfo) {
+          diag.warn(`worker-otp: ${this.#label} has no handleInfo; dropped the message ${describeValue(envelope.message)}`);
+          return { noreply: true, state };
+        }
+        returned = await definition.handleInfo(envelope.message, state);
+        break;
+    }
+    this.#validate(callback, envelope.type === 'call', returned);
+    return returned as Record<string, unknown>;
+  }
+
+  #validate(callback: string, isCall: boolean, returned: unknown): void {
+    const shapes = isCall ? CALL_SHAPES : NOREPLY_SHAPES;
+    const invalid = () => new InvalidReturnError(`${this.#label}.${callback}`, describeValue(returned), shapes);
+    if (returned === null || typeof returned !== 'object' || !hasKey(returned, 'state')) throw invalid();
+    const stops = hasKey(returned, 'stop');
+    const replies = hasKey(returned, 'reply');
+    const noreply = hasKey(returned, 'noreply') && returned.noreply === true;
+    const valid = stops ? !noreply && (isCall || !replies) : isCall ? replies !== noreply : noreply && !replies;
+    if (!valid) throw invalid();
+  }
+
+  #reply(from: From, value: unknown): void {
+    if (from === null || typeof from !== 'object' || !Number.isInteger(from.pid) || !Number.isInteger(from.ref)) {
+      throw new ProcessContextError(`reply(from, value) needs the from that handleCall received; got ${describeValue(from)}`);
+    }
+    try {
+      this.#post({ type: 'reply', to: from, value }, 'reply');
+    } catch (error) {
+      // The caller learns why; the process goes on serving.
+      this.#post({ type: 'reply_failed', to: from, error: toWireError(error) });
+    }
+  }
+
+  /** The client span of a message this process sends, unless automatic spans are off. */
+  #clientSpan(kind: 'call' | 'cast' | 'info', to: WireProcessRef): Span | undefined {
+    if (!this.#start.autoSpans) return undefined;
+    return runtimeTracer().startSpan(
+      `${refLabel(to)}.${OPERATION_NAMES[kind].send}`,
+      { kind: SPAN_KINDS[kind].client, attributes: { ...this.#attributes(kind), [ATTR_TARGET]: refLabel(to) } },
+      context.active(),
+    );
+  }
+
+  /** The trace fields of an outgoing envelope: the context, and the send time when traced. */
+  #traceFields(span: Span | undefined): { trace: WireContext; sentAt?: bigint } {
+    const active = context.active();
+    const wire = injectTraceCarrier(span ? trace.setSpan(active, span) : active);
+    return typeof wire === 'object' ? { trace: wire, sentAt: process.hrtime.bigint() } : { trace: wire };
+  }
+
+  #sendOut(kind: 'cast' | 'info', target: ProcessRef, message: unknown): void {
+    const to = wireRef(target);
+    const span = this.#clientSpan(kind, to);
+    try {
+      this.#post({ type: kind, to, message, ...this.#traceFields(span) }, 'message');
+    } catch (error) {
+      if (span) recordFailure(span, error);
+      throw error;
+    } finally {
+      span?.end();
+    }
+  }
+
+  #call(target: ProcessRef, message: unknown, options: ProcessCallOptions = {}): Promise<unknown> {
+    const to = wireRef(target);
+    if (to === this.#start.pid || to === this.#start.name) {
+      return Promise.reject(new ProcessContextError(`${this.#label} called itself, which can only deadlock; handle the request directly`));
+    }
+    const timeoutMs = validateTimeout(options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, 'options.timeoutMs');
+    const span = this.#clientSpan('call', to);
+    const ref = this.#nextRef++;
+    return new Promise<unknown>((resolve, reject) => {
+      const settle = (error: Error | undefined, value?: unknown) => {
+        if (span && error) recordFailure(span, error);
+        span?.end();
+        if (error) reject(error);
+        else resolve(value);
+      };
+      try {
+        this.#post({ type: 'call', to, ref, message, ...this.#traceFields(span) }, 'call request');
+      } catch (error) {
+        settle(error as Error);
+        return;
+      }
+      const timer = startTimeout(timeoutMs, () => {
+        this.#outbound.delete(ref);
+        settle(new CallTimeoutError(typeof to === 'number' ? { pid: to } : { name: to }, timeoutMs));
+      });
+      this.#outbound.set(ref, { resolve: (value) => settle(undefined, value), reject: (error) => settle(error), timer });
+    });
+  }
+
+  #sendAfter(delayMs: number, message: unknown): TimerRef {
+    validateTimeout(delayMs, 'delayMs');
+    const localContext = context.active();
+    let delivered = false;
+    const timer = startTimeout(delayMs, () => {
+      delivered = true;
+      this.#mailbox.push({ envelope: { type: 'info', message }, localContext });
+      void this.#drain();
+    });
+    // The process keeps running while it has a message scheduled for itself.
+    timer?.ref();
+    return {
+      cancel: () => {
+        if (delivered || timer === undefined) return false;
+        clearTimeout(timer);
+        delivered = true;
+        return true;
+      },
+    };
+  }
+
+  /** Runs `terminate` (unless told not to), tells the main thread why, and ends the thread. */
+  #exit(reason: ExitReason, parent: Context, runTerminate: boolean): void {
+    if (this.#exiting) return;
+    this.#exiting = true;
+    void (async () => {
+      const terminate = this.#definition?.terminate;
+      if (runTerminate && terminate) {
+        const attributes = { ...this.#attributes('terminate'), [ATTR_EXIT_REASON]: describeExitReason(reason) };
+        try {
+          await runInSpan(this.#start.autoSpans, `${this.#label}.terminate`, SpanKind.INTERNAL, parent, attributes, () =>
+            terminate(reason, this.#state),
+          );
+        } catch (error) {
+          diag.warn(`worker-otp: ${this.#label}.terminate threw while exiting (${describeExitReason(reason)}): ${(error as Error)?.message}`);
+        }
+      }
+      try {
+        this.#post({ type: 'exit', reason: toWireExitReason(reason) });
+      } catch {
+        // A stop reason that cannot be cloned travels as its description.
+        this.#post({ type: 'exit', reason: { type: 'stop', detail: describeExitReason(reason) } });
+      }
+      process.exit(reason.type === 'normal' || reason.type === 'shutdown' ? 0 : 1);
+    })();
+  }
+}
+
+void new GenServerHost(workerData as ProcessStartData).run();

@@ -1,0 +1,81 @@
+import { ProcessContextError } from '../propagation/errors';
+import type { From } from '../propagation/gen-server-definition';
+
+/** A process, as code inside a process names it: a pid (`{ pid }`) or a registered name. */
+export type ProcessRef = { readonly pid: number } | string;
+
+/** Options of a call made from inside a process. */
+export interface ProcessCallOptions {
+  /** How long to wait for the reply, in ms. Default 5000 (OTP's default). */
+  readonly timeoutMs?: number;
+}
+
+/** A scheduled message, as `sendAfter` returns it. */
+export interface TimerRef {
+  /** Cancels the message if it has not been delivered yet; returns whether it was. */
+  cancel(): boolean;
+}
+
+/** What the GenServer host provides to the process API of its thread. */
+export interface ProcessRuntime {
+  self(): { readonly pid: number };
+  call(target: ProcessRef, message: unknown, options?: ProcessCallOptions): Promise<unknown>;
+  cast(target: ProcessRef, message: unknown): void;
+  send(target: ProcessRef, message: unknown): void;
+  reply(from: From, value: unknown): void;
+  sendAfter(delayMs: number, message: unknown): TimerRef;
+}
+
+let runtime: ProcessRuntime | undefined;
+
+/** @internal Installed by the GenServer host of this thread. */
+export function installProcessRuntime(host: ProcessRuntime): void {
+  runtime = host;
+}
+
+function current(operation: string): ProcessRuntime {
+  if (runtime === undefined) {
+    throw new ProcessContextError(`${operation}() works inside a GenServer's callbacks; from the main thread use the GenServer client`);
+  }
+  return runtime;
+}
+
+/** This process's pid. */
+export function self(): { readonly pid: number } {
+  return current('self').self();
+}
+
+/**
+ * Calls another process and waits for its reply (OTP's `GenServer.call/3`). The trace
+ * context follows the call. Rejects with `CallTimeoutError`, `NoProcessError`,
+ * `ProcessExitError` or `PayloadNotCloneableError`.
+ */
+export function call<Reply = unknown>(target: ProcessRef, request: unknown, options?: ProcessCallOptions): Promise<Reply> {
+  return current('call').call(target, request, options) as Promise<Reply>;
+}
+
+/** Sends a request to another process's `handleCast` without waiting (OTP's `GenServer.cast/2`). */
+export function cast(target: ProcessRef, message: unknown): void {
+  current('cast').cast(target, message);
+}
+
+/** Sends a plain message to another process's `handleInfo` (OTP's `send/2`). */
+export function send(target: ProcessRef, message: unknown): void {
+  current('send').send(target, message);
+}
+
+/**
+ * Answers a call later, from `handleCall`'s `from` (OTP's `GenServer.reply/2`): return
+ * `{ noreply: true, state }` from `handleCall`, keep `from`, reply when ready.
+ */
+export function reply(from: From, value: unknown): void {
+  current('reply').reply(from, value);
+}
+
+/**
+ * Delivers `message` to this process's own `handleInfo` after `delayMs` (OTP's
+ * `Process.send_after/3`), inside the trace context current when it was scheduled.
+ */
+export function sendAfter(delayMs: number, message: unknown): TimerRef {
+  return current('sendAfter').sendAfter(delayMs, message);
+}
