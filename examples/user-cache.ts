@@ -38,7 +38,8 @@ function refreshUser(cache: UserCache, userId: number): void {
 }
 
 async function main(): Promise<void> {
-  const telemetry = startTelemetry({ serviceName: 'user-cache-example' });
+  // Code settings win over OTEL_* variables, so the name here is only a fallback.
+  const telemetry = startTelemetry({ serviceName: process.env.OTEL_SERVICE_NAME ?? 'user-cache-example' });
   const cache: UserCache = await startGenServer<typeof UserCacheServer>(join(__dirname, 'user-cache-server.js'), { ttl: 600 }, { name: 'user_cache' });
   const first = await getUser(cache, 42); // a miss: fetched from the "database"
   const second = await getUser(cache, 42); // a hit
