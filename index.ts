@@ -70,3 +70,18 @@ export {
   RemoteError,
 } from './propagation/errors';
 export type { ProcessLabel } from './propagation/errors';
+export { Supervisor, supervisorChild, DynamicSupervisor, workerChild } from './supervisor';
+export type {
+  SupervisorOptions,
+  ChildInfo,
+  ChildCounts,
+  DynamicSupervisorOptions,
+  DynamicChildSpec,
+  ChildSpec,
+  ChildType,
+  RestartType,
+  ShutdownSpec,
+  SupervisedChild,
+  RestartStrategy,
+} from './supervisor';
+export { SupervisorError, RestartIntensityError } from './propagation/errors';

@@ -26,3 +26,11 @@ export const ATTR_MAILBOX_DEPTH = 'worker_otp.mailbox.depth';
 export const ATTR_EXIT_REASON = 'worker_otp.exit.reason';
 /** The process a call, cast or message is sent to. */
 export const ATTR_TARGET = 'worker_otp.target';
+/** The supervisor a span belongs to. */
+export const ATTR_SUPERVISOR = 'worker_otp.supervisor.name';
+/** The supervisor's restart strategy. */
+export const ATTR_STRATEGY = 'worker_otp.supervisor.strategy';
+/** The child a supervisor span is about. */
+export const ATTR_CHILD_ID = 'worker_otp.child.id';
+/** How many times the supervisor has restarted this child so far, this restart included. */
+export const ATTR_RESTART_COUNT = 'worker_otp.child.restart_count';

@@ -160,3 +160,31 @@ export class ProcessContextError extends WorkerOtpError {
     super('ERR_PROCESS_CONTEXT', `worker-otp: ${message}`);
   }
 }
+
+/**
+ * A supervisor refused an operation or could not do it: a child that failed to start, an
+ * unknown or duplicate child id, a child in the wrong state, the `maxChildren` limit.
+ */
+export class SupervisorError extends WorkerOtpError {
+  readonly childId: string | undefined;
+  constructor(code: string, message: string, childId?: string, cause?: unknown) {
+    super(code, message, cause === undefined ? undefined : { cause });
+    this.childId = childId;
+  }
+}
+
+/**
+ * The exit reason of a supervisor that saw more restarts than `maxRestarts` within
+ * `maxSeconds`: it stopped its children and gave up, so its own supervisor decides next.
+ */
+export class RestartIntensityError extends WorkerOtpError {
+  readonly supervisor: string;
+  constructor(supervisor: string, maxRestarts: number, maxSeconds: number, lastCrash: string) {
+    super(
+      'ERR_RESTART_INTENSITY',
+      `worker-otp supervisor ${supervisor}: more than ${maxRestarts} restarts within ${maxSeconds} s (last: ${lastCrash}); ` +
+        'it stopped its children and exited. Fix the crashing child, or raise maxRestarts/maxSeconds if such bursts are expected',
+    );
+    this.supervisor = supervisor;
+  }
+}

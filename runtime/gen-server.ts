@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, extname, join, resolve as resolvePath } from 'node:path';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import { context, trace, type Span } from '@opentelemetry/api';
+import { context, trace, type Span, type SpanContext } from '@opentelemetry/api';
 import { ATTR_MESSAGE_KIND, ATTR_PID, ATTR_PROCESS_NAME } from '../propagation/attributes';
 import { describeValue } from '../propagation/error-wire';
 import { CallTimeoutError, NameAlreadyRegisteredError, StartError } from '../propagation/errors';
@@ -226,6 +226,14 @@ export class GenServer<D extends GenServerDefinition = GenServerDefinition> {
   /** Why it exited, once it has (or is exiting). */
   get exitReason(): ExitReason | undefined {
     return this.#record.exitReason;
+  }
+
+  /**
+   * The last span the process's thread recorded (a failed one if its last batch had one):
+   * after a crash, the span of the callback that crashed. Supervisors link restarts to it.
+   */
+  get lastSpanContext(): SpanContext | undefined {
+    return this.#record.lastSpan;
   }
 
   /** Resolves with the exit reason once the thread is gone. */

@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { diag } from '@opentelemetry/api';
+import { SpanStatusCode, diag, type SpanContext } from '@opentelemetry/api';
 import { describeValue, fromWireError, toWireError } from '../propagation/error-wire';
 import { NoProcessError, PayloadNotCloneableError, ProcessExitError } from '../propagation/errors';
 import { KILLED, describeExitReason, fromWireExitReason, type ExitReason } from '../propagation/exit-reason';
@@ -27,6 +27,8 @@ export interface ProcessRecord {
   readonly autoSpans: boolean;
   /** The span prefix, as the process reported it once ready. */
   label: string;
+  /** The last span its thread sent, preferring a failed one: what a restart span links to. */
+  lastSpan: SpanContext | undefined;
   /** Set once the process said why it exits, or the runtime decided (kill, timeout). */
   exitReason: ExitReason | undefined;
   /** Resolves when the thread is gone and everyone has been told. */
@@ -102,6 +104,7 @@ export class ProcessTable {
       threadId: worker.threadId,
       autoSpans,
       label,
+      lastSpan: undefined,
       exitReason: undefined,
       exited: new Promise<ExitReason>((resolve) => (markExited = resolve)),
       inFlight: new Map(),
@@ -201,7 +204,11 @@ export class ProcessTable {
   }
 
   #receive(record: ProcessRecord, message: FromProcess): void {
-    if (message.spans) getThreadSpanRelay()?.accept(message.spans);
+    if (message.spans) {
+      getThreadSpanRelay()?.accept(message.spans);
+      const last = message.spans.findLast((span) => span.status.code === SpanStatusCode.ERROR) ?? message.spans.at(-1)!;
+      record.lastSpan = { traceId: last.context.traceId, spanId: last.context.spanId, traceFlags: last.context.traceFlags };
+    }
     switch (message.type) {
       case 'spans':
         return;

@@ -1,0 +1,8 @@
+/** Supervision: OTP's Supervisor and DynamicSupervisor over GenServer processes. */
+export { Supervisor, supervisorChild } from './supervisor';
+export type { SupervisorOptions, ChildInfo, ChildCounts } from './supervisor';
+export { DynamicSupervisor } from './dynamic-supervisor';
+export type { DynamicSupervisorOptions, DynamicChildSpec } from './dynamic-supervisor';
+export { workerChild } from './child-spec';
+export type { ChildSpec, ChildType, RestartType, ShutdownSpec, SupervisedChild } from './child-spec';
+export type { RestartStrategy } from './restart-strategy';

@@ -1,0 +1,438 @@
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, diag, trace, type Link, type Span } from '@opentelemetry/api';
+import {
+  ATTR_CHILD_ID,
+  ATTR_EXIT_REASON,
+  ATTR_PID,
+  ATTR_RESTART_COUNT,
+  ATTR_STRATEGY,
+  ATTR_SUPERVISOR,
+} from '../propagation/attributes';
+import { describeValue } from '../propagation/error-wire';
+import { RestartIntensityError, SupervisorError } from '../propagation/errors';
+import { describeExitReason, exitReasonFrom, isNormalExit, type ExitReason, type StopReason } from '../propagation/exit-reason';
+import { recordFailure, runInSpan } from '../propagation/span-helpers';
+import { runtimeTracer } from '../propagation/tracer';
+import { validateTimeout } from '../propagation/timeouts';
+import { makePid, type Pid } from '../runtime/pid';
+import { processTable } from '../runtime/process-table';
+import { resolveChildSpec, type ChildSpec, type ChildType, type ResolvedChildSpec, type SupervisedChild } from './child-spec';
+import { RestartIntensity } from './restart-intensity';
+import { RESTART_STRATEGIES, childrenToRestart, type RestartStrategy } from './restart-strategy';
+
+/** Options of a supervisor, with OTP's defaults. */
+export interface SupervisorOptions {
+  /** Default `one_for_one`. */
+  readonly strategy?: RestartStrategy;
+  /** Restarts allowed within `maxSeconds` before the supervisor gives up. Default 3. */
+  readonly maxRestarts?: number;
+  /** The window of `maxRestarts`, in seconds. Default 5. */
+  readonly maxSeconds?: number;
+  /** Names the supervisor in its spans and errors. Default `supervisor`. */
+  readonly name?: string;
+}
+
+/** A row of {@link Supervisor.whichChildren}. */
+export interface ChildInfo {
+  readonly id: string;
+  /** The running child's pid, `restarting` while it is being restarted, or undefined when not running. */
+  readonly pid: Pid | 'restarting' | undefined;
+  readonly type: ChildType;
+}
+
+/** What {@link Supervisor.countChildren} returns. */
+export interface ChildCounts {
+  readonly specs: number;
+  readonly active: number;
+  readonly supervisors: number;
+  readonly workers: number;
+}
+
+interface ChildState {
+  readonly spec: ResolvedChildSpec;
+  child: SupervisedChild | undefined;
+  restarting: boolean;
+  restarts: number;
+}
+
+/** @internal How DynamicSupervisor differs: children leave when they are not restarted. */
+export interface SupervisorBehaviour {
+  readonly removeWhenDone: boolean;
+}
+
+function validateOptions(options: SupervisorOptions): Required<SupervisorOptions> {
+  if (options === null || typeof options !== 'object') throw new TypeError(`worker-otp supervisor: options must be an object; got ${describeValue(options)}`);
+  const strategy = options.strategy ?? 'one_for_one';
+  if (!RESTART_STRATEGIES.includes(strategy)) {
+    throw new TypeError(`worker-otp supervisor: options.strategy must be one of ${RESTART_STRATEGIES.join(', ')}; got ${describeValue(options.strategy)}`);
+  }
+  const maxRestarts = options.maxRestarts ?? 3;
+  if (!Number.isInteger(maxRestarts) || maxRestarts < 0) throw new RangeError(`worker-otp supervisor: options.maxRestarts must be an integer >= 0; got ${describeValue(options.maxRestarts)}`);
+  const maxSeconds = options.maxSeconds ?? 5;
+  if (typeof maxSeconds !== 'number' || !(maxSeconds > 0)) throw new RangeError(`worker-otp supervisor: options.maxSeconds must be a number > 0; got ${describeValue(options.maxSeconds)}`);
+  const name = options.name ?? 'supervisor';
+  if (typeof name !== 'string' || name.length === 0) throw new TypeError(`worker-otp supervisor: options.name must be a non-empty string; got ${describeValue(options.name)}`);
+  return { strategy, maxRestarts, maxSeconds, name };
+}
+
+/**
+ * OTP's Supervisor: starts its children in order, watches them, and restarts them by its
+ * strategy when they exit, within its restart intensity. Past the intensity it stops every
+ * child (in reverse start order) and exits with a `RestartIntensityError`, so its own
+ * supervisor, if any, treats that as a crash: escalation up the tree.
+ *
+ * It lives in the main thread; its children are GenServer threads or other supervisors.
+ * Every operation is handled one at a time, in order, as an OTP supervisor process would.
+ *
+ * During a restart a registered name has no process: calls by name get `NoProcessError`
+ * until the new process has run `init` (OTP behaves the same way).
+ */
+export class Supervisor implements SupervisedChild {
+  /** Identifies the supervisor among processes (it has no thread of its own). */
+  readonly pid: Pid;
+  readonly name: string;
+  readonly strategy: RestartStrategy;
+  readonly #children: ChildState[] = [];
+  readonly #intensity: RestartIntensity;
+  readonly #removeWhenDone: boolean;
+  /** Children the supervisor stops itself: their exits are not crashes. */
+  readonly #deliberate = new WeakSet<SupervisedChild>();
+  #operations: Promise<unknown> = Promise.resolve();
+  #exitReason: ExitReason | undefined;
+  readonly #exited: Promise<ExitReason>;
+  #markExited!: (reason: ExitReason) => void;
+
+  /** @internal Use {@link Supervisor.start}. */
+  constructor(options: Required<SupervisorOptions>, behaviour: SupervisorBehaviour) {
+    this.pid = makePid(processTable.allocatePid());
+    this.name = options.name;
+    this.strategy = options.strategy;
+    this.#intensity = new RestartIntensity(options.maxRestarts, options.maxSeconds);
+    this.#removeWhenDone = behaviour.removeWhenDone;
+    this.#exited = new Promise((resolve) => (this.#markExited = resolve));
+  }
+
+  /**
+   * Starts a supervisor and its children, in order. If a child fails to start, the ones
+   * started before it are stopped (reverse order) and this rejects with a
+   * `SupervisorError` (`ERR_CHILD_START`) whose cause is the child's error.
+   */
+  static async start(children: readonly ChildSpec[], options: SupervisorOptions = {}): Promise<Supervisor> {
+    if (!Array.isArray(children)) throw new TypeError(`worker-otp supervisor: children must be an array of child specs; got ${describeValue(children)}`);
+    const resolvedOptions = validateOptions(options);
+    const specs = children.map((spec, index) => resolveChildSpec(spec, `children[${index}]`));
+    const duplicate = specs.find((spec, index) => specs.findIndex((other) => other.id === spec.id) !== index);
+    if (duplicate) throw new SupervisorError('ERR_DUPLICATE_CHILD_ID', `worker-otp supervisor ${resolvedOptions.name}: two children have the id ${duplicate.id}; ids must be unique`, duplicate.id);
+    const supervisor = new Supervisor(resolvedOptions, { removeWhenDone: false });
+    await supervisor.#initialise(specs);
+    return supervisor;
+  }
+
+  /** @internal The engine of DynamicSupervisor: no children yet, one_for_one, exited children removed. */
+  static async startDynamic(options: Omit<SupervisorOptions, 'strategy'>): Promise<Supervisor> {
+    const supervisor = new Supervisor(validateOptions({ ...options, strategy: 'one_for_one' }), { removeWhenDone: true });
+    await supervisor.#initialise([]);
+    return supervisor;
+  }
+
+  /** Starts the children at creation, under a `<name>.start` span. */
+  async #initialise(specs: ResolvedChildSpec[]): Promise<void> {
+    await runInSpan(true, `${this.name}.start`, SpanKind.INTERNAL, context.active(), this.#attributes(), async () => {
+      for (const spec of specs) {
+        const state: ChildState = { spec, child: undefined, restarting: false, restarts: 0 };
+        this.#children.push(state);
+        try {
+          await this.#startChild(state);
+        } catch (error) {
+          this.#children.pop();
+          await this.#stopAll();
+          this.#finish({ type: 'error', error: error as Error });
+          throw this.#startError(spec.id, error);
+        }
+      }
+    });
+  }
+
+  /** Why it exited, once it has. */
+  get exitReason(): ExitReason | undefined {
+    return this.#exitReason;
+  }
+
+  /** Whether it is running. */
+  get alive(): boolean {
+    return this.#exitReason === undefined;
+  }
+
+  /** Resolves with the exit reason once the supervisor and all its children are gone. */
+  exited(): Promise<ExitReason> {
+    return this.#exited;
+  }
+
+  /** The children, in start order (OTP's `which_children`). */
+  whichChildren(): ChildInfo[] {
+    return this.#children.map((state) => ({
+      id: state.spec.id,
+      pid: state.child?.pid ?? (state.restarting ? 'restarting' : undefined),
+      type: state.spec.type,
+    }));
+  }
+
+  /** Counts of children (OTP's `count_children`). */
+  countChildren(): ChildCounts {
+    return {
+      specs: this.#children.length,
+      active: this.#children.filter((state) => state.child !== undefined).length,
+      supervisors: this.#children.filter((state) => state.spec.type === 'supervisor').length,
+      workers: this.#children.filter((state) => state.spec.type === 'worker').length,
+    };
+  }
+
+  /** Adds a child and starts it; resolves with its pid (OTP's `start_child`). */
+  startChild(spec: ChildSpec): Promise<Pid> {
+    return this.#serially(async () => {
+      const resolved = resolveChildSpec(spec, 'spec');
+      if (this.#children.some((state) => state.spec.id === resolved.id)) {
+        throw new SupervisorError('ERR_DUPLICATE_CHILD_ID', `worker-otp supervisor ${this.name}: a child with id ${resolved.id} already exists; choose another id`, resolved.id);
+      }
+      const state: ChildState = { spec: resolved, child: undefined, restarting: false, restarts: 0 };
+      this.#children.push(state);
+      try {
+        await this.#startChild(state);
+      } catch (error) {
+        this.#children.splice(this.#children.indexOf(state), 1);
+        throw this.#startError(resolved.id, error);
+      }
+      return state.child!.pid;
+    });
+  }
+
+  /** Stops a child and keeps its spec, so it can be restarted (OTP's `terminate_child`). */
+  terminateChild(id: string): Promise<void> {
+    return this.#serially(async () => {
+      const state = this.#find(id);
+      await this.#stopChild(state);
+      if (state.spec.restart === 'temporary' || this.#removeWhenDone) this.#remove(state);
+    });
+  }
+
+  /** Starts a terminated child again (OTP's `restart_child`). */
+  restartChild(id: string): Promise<Pid> {
+    return this.#serially(async () => {
+      const state = this.#find(id);
+      if (state.child) throw new SupervisorError('ERR_CHILD_RUNNING', `worker-otp supervisor ${this.name}: child ${id} is running; terminate it first`, id);
+      try {
+        await this.#startChild(state);
+      } catch (error) {
+        throw this.#startError(id, error);
+      }
+      return state.child!.pid;
+    });
+  }
+
+  /** Forgets a terminated child's spec (OTP's `delete_child`). */
+  deleteChild(id: string): Promise<void> {
+    return this.#serially(async () => {
+      const state = this.#find(id);
+      if (state.child) throw new SupervisorError('ERR_CHILD_RUNNING', `worker-otp supervisor ${this.name}: child ${id} is running; terminate it before deleting it`, id);
+      this.#remove(state);
+    });
+  }
+
+  /**
+   * Stops every child in reverse start order, each given its `shutdown` time, then exits
+   * with `reason`. Past `timeoutMs` (default: no limit) the remaining children are killed.
+   * Idempotent.
+   */
+  async stop(reason: StopReason = 'normal', timeoutMs = Infinity): Promise<void> {
+    validateTimeout(timeoutMs, 'timeoutMs');
+    if (this.#exitReason === undefined) {
+      const stopping = this.#serially(async () => {
+        if (this.#exitReason !== undefined) return;
+        // The children's terminate spans nest under this one.
+        await runInSpan(true, `${this.name}.stop`, SpanKind.INTERNAL, context.active(), this.#attributes(), () => this.#stopAll());
+        this.#finish(exitReasonFrom(reason));
+      });
+      const timer = timeoutMs === Infinity ? undefined : setTimeout(() => void this.kill(), timeoutMs);
+      await stopping.finally(() => clearTimeout(timer));
+    }
+    await this.#exited;
+  }
+
+  /** Kills every child at once, without `terminate`, and exits with `killed`. */
+  async kill(): Promise<void> {
+    if (this.#exitReason === undefined) {
+      const running = this.#children.flatMap((state) => (state.child ? [state.child] : []));
+      for (const child of running) this.#deliberate.add(child);
+      await Promise.all(running.map((child) => child.kill()));
+      this.#finish({ type: 'killed' });
+    }
+    await this.#exited;
+  }
+
+  #attributes(): Record<string, string | number> {
+    return { [ATTR_SUPERVISOR]: this.name, [ATTR_STRATEGY]: this.strategy, [ATTR_PID]: this.pid.pid };
+  }
+
+  #startError(id: string, error: unknown): SupervisorError {
+    return new SupervisorError(
+      'ERR_CHILD_START',
+      `worker-otp supervisor ${this.name}: child ${id} failed to start: ${(error as Error)?.message ?? describeValue(error)}`,
+      id,
+      error,
+    );
+  }
+
+  /** Runs supervisor operations one at a time, in order. */
+  #serially<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.#exitReason !== undefined) {
+      return Promise.reject(new SupervisorError('ERR_SUPERVISOR_EXITED', `worker-otp supervisor ${this.name}: it has exited (${describeExitReason(this.#exitReason)})`));
+    }
+    const result = this.#operations.then(operation);
+    this.#operations = result.catch(() => undefined);
+    return result;
+  }
+
+  #find(id: string): ChildState {
+    const state = this.#children.find((candidate) => candidate.spec.id === id);
+    if (!state) throw new SupervisorError('ERR_CHILD_NOT_FOUND', `worker-otp supervisor ${this.name}: no child with id ${id}`, id);
+    return state;
+  }
+
+  #remove(state: ChildState): void {
+    const index = this.#children.indexOf(state);
+    if (index >= 0) this.#children.splice(index, 1);
+  }
+
+  async #startChild(state: ChildState): Promise<void> {
+    const child = await state.spec.start();
+    if (!child || typeof child.exited !== 'function' || typeof child.stop !== 'function' || typeof child.kill !== 'function') {
+      throw new TypeError(`worker-otp supervisor: the start of child ${state.spec.id} must resolve to a GenServer or a Supervisor; got ${describeValue(child)}`);
+    }
+    state.child = child;
+    void child.exited().then((reason) => {
+      if (this.#deliberate.has(child)) return;
+      // Serialised with every other operation: OTP handles one EXIT message at a time.
+      void this.#serially(() => this.#childExited(state, child, reason)).catch(() => undefined);
+    });
+  }
+
+  async #stopChild(state: ChildState): Promise<void> {
+    const child = state.child;
+    if (!child) return;
+    this.#deliberate.add(child);
+    state.child = undefined;
+    const { shutdown } = state.spec;
+    if (shutdown === 'brutal_kill') await child.kill();
+    else await child.stop('shutdown', shutdown === 'infinity' ? Infinity : shutdown);
+  }
+
+  /** Stops the running children in reverse start order. */
+  async #stopAll(): Promise<void> {
+    for (const state of [...this.#children].reverse()) await this.#stopChild(state);
+  }
+
+  #finish(reason: ExitReason): void {
+    if (this.#exitReason !== undefined) return;
+    this.#exitReason = reason;
+    this.#markExited(reason);
+  }
+
+  async #childExited(state: ChildState, child: SupervisedChild, reason: ExitReason): Promise<void> {
+    if (state.child !== child) return;
+    state.child = undefined;
+    const restart = state.spec.restart === 'permanent' || (state.spec.restart === 'transient' && !isNormalExit(reason));
+    if (!restart) {
+      if (state.spec.restart === 'temporary' || this.#removeWhenDone) this.#remove(state);
+      return;
+    }
+    const links: Link[] = child.lastSpanContext ? [{ context: child.lastSpanContext }] : [];
+    await this.#restart(state, reason, links);
+  }
+
+  /** Restarts per the strategy, under a `<name>.restart_child` span linked to the crash. */
+  async #restart(state: ChildState, reason: ExitReason, links: Link[]): Promise<void> {
+    const crash = describeExitReason(reason);
+    if (!this.#intensity.allow()) {
+      await this.#giveUp(state, crash, links);
+      return;
+    }
+    state.restarts += 1;
+    const span = runtimeTracer().startSpan(
+      `${this.name}.restart_child`,
+      {
+        kind: SpanKind.INTERNAL,
+        links,
+        attributes: { ...this.#attributes(), [ATTR_CHILD_ID]: state.spec.id, [ATTR_EXIT_REASON]: crash, [ATTR_RESTART_COUNT]: state.restarts },
+      },
+      ROOT_CONTEXT,
+    );
+    // Stops and starts run inside the restart span: terminate and init spans nest under it.
+    const restartContext = trace.setSpan(ROOT_CONTEXT, span);
+    const affected = childrenToRestart(this.strategy, this.#children.length, this.#children.indexOf(state)).map((index) => this.#children[index]!);
+    let failure: { member: ChildState; description: string } | undefined;
+    try {
+      await context.with(restartContext, async () => {
+        for (const sibling of [...affected].reverse()) await this.#stopChild(sibling);
+        for (const member of affected) member.restarting = true;
+        for (const member of affected) {
+          const description = await this.#startUntilUp(member, span);
+          if (description !== undefined) {
+            failure = { member, description };
+            return;
+          }
+        }
+      });
+    } finally {
+      for (const member of affected) member.restarting = false;
+      span.end();
+    }
+    if (failure) await this.#giveUp(failure.member, failure.description, links);
+  }
+
+  /**
+   * Starts a child, retrying while the intensity allows (each failed start counts as a
+   * restart, as in OTP). Returns what failed last when the intensity ran out.
+   */
+  async #startUntilUp(member: ChildState, span: Span): Promise<string | undefined> {
+    for (;;) {
+      try {
+        await this.#startChild(member);
+        return undefined;
+      } catch (error) {
+        recordFailure(span, error);
+        const description = `start of ${member.spec.id} failed: ${(error as Error)?.message ?? describeValue(error)}`;
+        diag.warn(`worker-otp supervisor ${this.name}: ${description}`);
+        if (!this.#intensity.allow()) return description;
+      }
+    }
+  }
+
+  /** Past the restart intensity: stop everything and exit, so the parent decides. */
+  async #giveUp(state: ChildState, lastCrash: string, links: Link[]): Promise<void> {
+    const error = new RestartIntensityError(this.name, this.#intensity.maxRestarts, this.#intensity.maxSeconds, `${state.spec.id}: ${lastCrash}`);
+    const span = runtimeTracer().startSpan(
+      `${this.name}.restart_intensity_reached`,
+      { kind: SpanKind.INTERNAL, links, attributes: { ...this.#attributes(), [ATTR_CHILD_ID]: state.spec.id, [ATTR_EXIT_REASON]: lastCrash } },
+      ROOT_CONTEXT,
+    );
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+    await context.with(trace.setSpan(ROOT_CONTEXT, span), () => this.#stopAll());
+    span.end();
+    this.#finish({ type: 'error', error });
+  }
+}
+
+/** A supervisor child: a nested Supervisor with its own children (default shutdown `infinity`). */
+export function supervisorChild(
+  id: string,
+  children: readonly ChildSpec[],
+  options: SupervisorOptions & { readonly restart?: ChildSpec['restart']; readonly shutdown?: ChildSpec['shutdown'] } = {},
+): ChildSpec {
+  const { restart, shutdown, ...supervisorOptions } = options;
+  return {
+    id,
+    start: () => Supervisor.start(children, { name: id, ...supervisorOptions }),
+    type: 'supervisor',
+    ...(restart ? { restart } : {}),
+    ...(shutdown !== undefined ? { shutdown } : {}),
+  };
+}
