@@ -70,7 +70,18 @@ export {
   RemoteError,
 } from './propagation/errors';
 export type { ProcessLabel } from './propagation/errors';
-export { Supervisor, supervisorChild, DynamicSupervisor, workerChild } from './supervisor';
+export {
+  Supervisor,
+  supervisorChild,
+  DynamicSupervisor,
+  workerChild,
+  TaskSupervisor,
+  NolinkTask,
+  Task,
+  taskRef,
+  awaitMany,
+  DEFAULT_TASK_TIMEOUT_MS,
+} from './supervisor';
 export type {
   SupervisorOptions,
   ChildInfo,
@@ -83,5 +94,20 @@ export type {
   ShutdownSpec,
   SupervisedChild,
   RestartStrategy,
+  TaskSupervisorOptions,
+  AsyncStreamOptions,
+  MapOptions,
+  TaskRef,
+  TaskArgs,
+  TaskResult,
+  TaskOutcome,
 } from './supervisor';
-export { SupervisorError, RestartIntensityError } from './propagation/errors';
+export {
+  SupervisorError,
+  RestartIntensityError,
+  TaskTimeoutError,
+  TaskCancelledError,
+  TaskExitError,
+  TaskQueueFullError,
+  TaskModuleError,
+} from './propagation/errors';

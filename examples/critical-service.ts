@@ -6,23 +6,18 @@
  *   node dist/examples/critical-service.js
  */
 import { join } from 'node:path';
-import { Supervisor, call, startTelemetry, workerChild } from '../index';
+import { Supervisor, call, workerChild } from '../index';
 import type CriticalService from './critical-service-server';
-import { printTraces } from './support/print-traces';
+import { exampleMain } from './support/example-main';
 
-async function main(): Promise<void> {
-  const telemetry = startTelemetry({ serviceName: process.env.OTEL_SERVICE_NAME ?? 'critical-service-example' });
-  const supervisor = await Supervisor.start([
-    workerChild<typeof CriticalService>('critical_service', join(__dirname, 'critical-service-server.js'), { resources: ['db', 'cache'] }, { name: 'critical_service' }),
-  ], { name: 'critical_sup' });
+exampleMain('critical-service-example', async () => {
+  const supervisor = await Supervisor.start(
+    [
+      workerChild<typeof CriticalService>('critical_service', join(__dirname, 'critical-service-server.js'), { resources: ['db', 'cache'] }, { name: 'critical_service' }),
+    ],
+    { name: 'critical_sup' },
+  );
   const status = await call<{ resources: string[] }>('critical_service', { type: 'status' });
   await supervisor.stop();
-  await telemetry.shutdown();
   console.log(`critical_service ran with ${status.resources.join(', ')} and shut down cleanly`);
-  if (telemetry.options.exporter === 'memory') printTraces(telemetry.finishedSpans());
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
 });

@@ -7,12 +7,11 @@
  *   node dist/examples/supervised-crash.js
  */
 import { join } from 'node:path';
-import { ProcessExitError, Supervisor, call, monitor, startTelemetry, whereis, workerChild } from '../index';
+import { ProcessExitError, Supervisor, call, monitor, whereis, workerChild } from '../index';
 import type FlakyWorker from './flaky-worker-server';
-import { printTraces } from './support/print-traces';
+import { exampleMain } from './support/example-main';
 
-async function main(): Promise<void> {
-  const telemetry = startTelemetry({ serviceName: process.env.OTEL_SERVICE_NAME ?? 'supervised-crash-example' });
+exampleMain('supervised-crash-example', async () => {
   const supervisor = await Supervisor.start(
     [workerChild<typeof FlakyWorker>('flaky_worker', join(__dirname, 'flaky-worker-server.js'), undefined, { name: 'flaky_worker' })],
     { name: 'crash_sup', strategy: 'one_for_one' },
@@ -38,11 +37,4 @@ async function main(): Promise<void> {
   console.log(`3. restarted by crash_sup as ${JSON.stringify(whereis('flaky_worker'))} (was ${JSON.stringify(firstPid)}): ${after}`);
 
   await supervisor.stop();
-  await telemetry.shutdown();
-  if (telemetry.options.exporter === 'memory') printTraces(telemetry.finishedSpans());
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
 });

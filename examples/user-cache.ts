@@ -9,10 +9,10 @@
  */
 import { join } from 'node:path';
 import { trace } from '@opentelemetry/api';
-import { startGenServer, startTelemetry, type GenServer } from '../index';
+import { startGenServer, type GenServer } from '../index';
 import type UserCacheServer from './user-cache-server';
 import type { User } from './user-cache-server';
-import { printTraces } from './support/print-traces';
+import { exampleMain } from './support/example-main';
 
 type UserCache = GenServer<typeof UserCacheServer>;
 const tracer = trace.getTracer('user-cache-client');
@@ -37,21 +37,11 @@ function refreshUser(cache: UserCache, userId: number): void {
   });
 }
 
-async function main(): Promise<void> {
-  // Code settings win over OTEL_* variables, so the name here is only a fallback.
-  const telemetry = startTelemetry({ serviceName: process.env.OTEL_SERVICE_NAME ?? 'user-cache-example' });
+exampleMain('user-cache-example', async () => {
   const cache: UserCache = await startGenServer<typeof UserCacheServer>(join(__dirname, 'user-cache-server.js'), { ttl: 600 }, { name: 'user_cache' });
   const first = await getUser(cache, 42); // a miss: fetched from the "database"
   const second = await getUser(cache, 42); // a hit
   refreshUser(cache, 7);
   await cache.stop();
-  await telemetry.shutdown();
   console.log(`get_user(42) -> ${first.name}, then ${second.name} from the cache; refreshed user 7`);
-  if (telemetry.options.exporter === 'memory') printTraces(telemetry.finishedSpans());
-  else console.log(`spans exported (${telemetry.options.exporter}): ${telemetry.stats.exportedSpans}`);
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
 });

@@ -34,3 +34,8 @@ export const ATTR_STRATEGY = 'worker_otp.supervisor.strategy';
 export const ATTR_CHILD_ID = 'worker_otp.child.id';
 /** How many times the supervisor has restarted this child so far, this restart included. */
 export const ATTR_RESTART_COUNT = 'worker_otp.child.restart_count';
+/** The module and export a task runs. */
+export const ATTR_TASK_MODULE = 'worker_otp.task.module';
+export const ATTR_TASK_EXPORT = 'worker_otp.task.export';
+/** How many items one batch chunk carries. */
+export const ATTR_TASK_ITEMS = 'worker_otp.task.items';

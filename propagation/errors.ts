@@ -188,3 +188,48 @@ export class RestartIntensityError extends WorkerOtpError {
     this.supervisor = supervisor;
   }
 }
+
+/** A task did not finish within its timeout; it was cancelled (its thread ended if it was running). */
+export class TaskTimeoutError extends WorkerOtpError {
+  readonly timeoutMs: number;
+  constructor(task: string, timeoutMs: number) {
+    super('ERR_TASK_TIMEOUT', `worker-otp task ${task}: no result within ${timeoutMs} ms; it was cancelled. Pass a larger timeout if the work is slow`);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** A task was cancelled by `shutdown()` before it finished. */
+export class TaskCancelledError extends WorkerOtpError {
+  constructor(task: string) {
+    super('ERR_TASK_CANCELLED', `worker-otp task ${task}: cancelled by shutdown() before it finished`);
+  }
+}
+
+/**
+ * A task ended its thread (process.exit, an uncaught asynchronous error, out of memory):
+ * it produced no result. The pool replaces the thread for the next task.
+ */
+export class TaskExitError extends WorkerOtpError {
+  constructor(task: string, cause: unknown) {
+    super(
+      'ERR_TASK_EXIT',
+      `worker-otp task ${task}: its thread died before returning (${(cause as Error)?.message ?? String(cause)}); ` +
+        'an error thrown asynchronously outside the task\'s promise chain, process.exit() or the heap limit ends a thread',
+      { cause },
+    );
+  }
+}
+
+/** The task supervisor's queue is full (`maxQueue`); the task was not submitted. */
+export class TaskQueueFullError extends WorkerOtpError {
+  constructor(supervisor: string, maxQueue: number | string) {
+    super('ERR_TASK_QUEUE_FULL', `worker-otp task supervisor ${supervisor}: its queue is full (maxQueue ${maxQueue}); wait for tasks to finish, or raise maxQueue`);
+  }
+}
+
+/** A task names a module or an export that cannot be used. */
+export class TaskModuleError extends WorkerOtpError {
+  constructor(code: 'ERR_TASK_MODULE_NOT_FOUND' | 'ERR_TASK_MODULE_LOAD' | 'ERR_TASK_EXPORT_NOT_FOUND', message: string, cause?: unknown) {
+    super(code, `worker-otp task: ${message}`, cause === undefined ? undefined : { cause });
+  }
+}

@@ -6,3 +6,7 @@ export type { DynamicSupervisorOptions, DynamicChildSpec } from './dynamic-super
 export { workerChild } from './child-spec';
 export type { ChildSpec, ChildType, RestartType, ShutdownSpec, SupervisedChild } from './child-spec';
 export type { RestartStrategy } from './restart-strategy';
+export { TaskSupervisor, NolinkTask } from './task-supervisor';
+export type { TaskSupervisorOptions, AsyncStreamOptions, MapOptions } from './task-supervisor';
+export { Task, taskRef, awaitMany, DEFAULT_TASK_TIMEOUT_MS } from './task';
+export type { TaskRef, TaskArgs, TaskResult, TaskOutcome } from './task';
