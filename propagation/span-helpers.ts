@@ -1,4 +1,5 @@
 import { SpanKind, SpanStatusCode, context, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { injectTraceCarrier, type WireContext } from './trace-carrier';
 import { runtimeTracer } from './tracer';
 
 /** Marks `span` as failed by `error`: an `exception` event and error status. */
@@ -50,3 +51,14 @@ export const OPERATION_NAMES = {
   cast: { send: 'cast', handle: 'handle_cast' },
   info: { send: 'send', handle: 'handle_info' },
 } as const;
+
+/**
+ * The trace fields of an envelope that starts work: the active context (inside `span`
+ * when given), and, only when that context is traced, the send time on the clock all
+ * threads share, so the receiver can record how long the message waited in its mailbox.
+ */
+export function envelopeTrace(span: Span | undefined): { trace: WireContext; sentAt?: bigint } {
+  const active = context.active();
+  const wire = injectTraceCarrier(span ? trace.setSpan(active, span) : active);
+  return typeof wire === 'object' ? { trace: wire, sentAt: process.hrtime.bigint() } : { trace: wire };
+}

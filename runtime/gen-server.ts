@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, extname, join, resolve as resolvePath } from 'node:path';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import { context, trace, type Span, type SpanContext } from '@opentelemetry/api';
+import { context, type Span, type SpanContext } from '@opentelemetry/api';
 import { ATTR_MESSAGE_KIND, ATTR_PID, ATTR_PROCESS_NAME } from '../propagation/attributes';
 import { describeValue } from '../propagation/error-wire';
 import { CallTimeoutError, NameAlreadyRegisteredError, StartError } from '../propagation/errors';
@@ -15,9 +15,9 @@ import type {
   ReplyOf,
 } from '../propagation/gen-server-definition';
 import type { ProcessStartData } from '../propagation/process-protocol';
-import { OPERATION_NAMES, SPAN_KINDS, recordFailure } from '../propagation/span-helpers';
+import { OPERATION_NAMES, SPAN_KINDS, envelopeTrace, recordFailure } from '../propagation/span-helpers';
 import { startTimeout, validateTimeout } from '../propagation/timeouts';
-import { injectTraceCarrier, type WireContext } from '../propagation/trace-carrier';
+import { injectTraceCarrier } from '../propagation/trace-carrier';
 import { runtimeTracer } from '../propagation/tracer';
 import { formatPid, makePid, type Pid, type ProcessRef } from './pid';
 import { processTable, type ExitListener, type ProcessRecord } from './process-table';
@@ -49,13 +49,6 @@ export interface StartOptions {
 export interface CallOptions {
   /** How long to wait for the reply, in ms, or `Infinity`. Default: the client's `callTimeoutMs`, else 5000. */
   readonly timeoutMs?: number;
-}
-
-function traceFields(span: Span | undefined): { trace: WireContext; sentAt?: bigint } {
-  const active = context.active();
-  const wire = injectTraceCarrier(span ? trace.setSpan(active, span) : active);
-  // The send time is only worth reading when the message is traced.
-  return typeof wire === 'object' ? { trace: wire, sentAt: process.hrtime.bigint() } : { trace: wire };
 }
 
 function clientSpan(record: ProcessRecord, kind: 'call' | 'cast' | 'info'): Span | undefined {
@@ -103,7 +96,7 @@ function callWithDefault<Reply>(target: ProcessRef, request: unknown, options: C
     };
     const from = processTable.openCall(record, { resolve: (value) => settle(undefined, value), reject: (error) => settle(error) });
     try {
-      processTable.deliver(record, { type: 'call', from, message: request, ...traceFields(span) }, 'call request');
+      processTable.deliver(record, { type: 'call', from, message: request, ...envelopeTrace(span) }, 'call request');
     } catch (error) {
       processTable.closeCall(record, from);
       settle(error as Error);
@@ -120,7 +113,7 @@ function sendOneWay(kind: 'cast' | 'info', target: ProcessRef, message: unknown)
   const record = processTable.require(target);
   const span = clientSpan(record, kind);
   try {
-    processTable.deliver(record, { type: kind, message, ...traceFields(span) }, 'message');
+    processTable.deliver(record, { type: kind, message, ...envelopeTrace(span) }, 'message');
   } catch (error) {
     if (span) recordFailure(span, error);
     throw error;
@@ -154,7 +147,7 @@ export async function stop(target: ProcessRef, reason: StopReason = 'normal', ti
   validateTimeout(timeoutMs, 'timeoutMs');
   const record = processTable.require(target);
   const exitReason = exitReasonFrom(reason);
-  processTable.deliver(record, { type: 'stop', reason: toWireExitReason(exitReason), ...traceFields(undefined) }, 'stop reason');
+  processTable.deliver(record, { type: 'stop', reason: toWireExitReason(exitReason), ...envelopeTrace(undefined) }, 'stop reason');
   const timer = startTimeout(timeoutMs, () => {
     processTable.markKilled(record);
     void record.worker.terminate();

@@ -5,7 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
-import { ROOT_CONTEXT, SpanKind, context, diag, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, context, diag, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import {
   ATTR_EXIT_REASON,
   ATTR_MAILBOX_DEPTH,
@@ -33,8 +33,8 @@ import {
 } from '../propagation/exit-reason';
 import { GEN_SERVER_MARK, type From, type GenServerDefinition } from '../propagation/gen-server-definition';
 import type { FromProcess, ProcessStartData, ToProcess, WireProcessRef } from '../propagation/process-protocol';
-import { OPERATION_NAMES, SPAN_KINDS, recordFailure, runInSpan } from '../propagation/span-helpers';
-import { extractTraceContext, injectTraceCarrier, type WireContext } from '../propagation/trace-carrier';
+import { OPERATION_NAMES, SPAN_KINDS, envelopeTrace, recordFailure, runInSpan } from '../propagation/span-helpers';
+import { extractTraceContext } from '../propagation/trace-carrier';
 import { runtimeTracer } from '../propagation/tracer';
 import { startTimeout, validateTimeout } from '../propagation/timeouts';
 import { installProcessRuntime, type ProcessCallOptions, type ProcessRef, type TimerRef } from './process-api';
@@ -310,18 +310,11 @@ class GenServerHost {
     );
   }
 
-  /** The trace fields of an outgoing envelope: the context, and the send time when traced. */
-  #traceFields(span: Span | undefined): { trace: WireContext; sentAt?: bigint } {
-    const active = context.active();
-    const wire = injectTraceCarrier(span ? trace.setSpan(active, span) : active);
-    return typeof wire === 'object' ? { trace: wire, sentAt: process.hrtime.bigint() } : { trace: wire };
-  }
-
   #sendOut(kind: 'cast' | 'info', target: ProcessRef, message: unknown): void {
     const to = wireRef(target);
     const span = this.#clientSpan(kind, to);
     try {
-      this.#post({ type: kind, to, message, ...this.#traceFields(span) }, 'message');
+      this.#post({ type: kind, to, message, ...envelopeTrace(span) }, 'message');
     } catch (error) {
       if (span) recordFailure(span, error);
       throw error;
@@ -346,7 +339,7 @@ class GenServerHost {
         else resolve(value);
       };
       try {
-        this.#post({ type: 'call', to, ref, message, ...this.#traceFields(span) }, 'call request');
+        this.#post({ type: 'call', to, ref, message, ...envelopeTrace(span) }, 'call request');
       } catch (error) {
         settle(error as Error);
         return;
