@@ -1,0 +1,81 @@
+import type { BenchConfig } from '../config';
+import type { CaseResult, Report } from '../report';
+import { quantile, summarize } from '../stats';
+import { genServerSubject, latencies, oneWayThroughput, pipelined, rawSubject, type CallSubject } from '../subjects';
+
+/** Runs `measure` on each subject in turn, alternating the order, after one warm-up each. */
+async function alternate<T>(repetitions: number, subjects: readonly CallSubject[], measure: (subject: CallSubject) => Promise<T>): Promise<T[][]> {
+  for (const subject of subjects) await measure(subject);
+  const results: T[][] = subjects.map(() => []);
+  for (let repetition = 0; repetition < repetitions; repetition++) {
+    const order = repetition % 2 === 0 ? subjects.map((_, index) => index) : subjects.map((_, index) => subjects.length - 1 - index);
+    for (const index of order) results[index]!.push(await measure(subjects[index]!));
+  }
+  return results;
+}
+
+function latencyCase(id: string, repetitions: number[][]): CaseResult {
+  const all = repetitions.flat();
+  return { id, unit: 'µs round trip', ...summarize(repetitions.map((samples) => quantile(samples, 0.5))), p50: quantile(all, 0.5), p99: quantile(all, 0.99) };
+}
+
+function rateCase(id: string, unit: string, rates: number[]): CaseResult {
+  return { id, unit, ...summarize(rates) };
+}
+
+/**
+ * Sequential round-trip latencies of a bare echo and a GenServer, each repetition on
+ * fresh threads. Why fresh: on a 2-core VM a round trip costs ~8 µs when the OS runs the
+ * worker on the caller's core and ~70 µs when it must wake the other core, and the
+ * placement sticks to a thread; new threads each repetition sample both placements
+ * instead of measuring one by chance.
+ */
+async function freshLatencies(config: BenchConfig): Promise<[number[][], number[][]]> {
+  const raw: number[][] = [];
+  const ours: number[][] = [];
+  for (let repetition = 0; repetition < config.repetitions + 1; repetition++) {
+    const subjects = [await rawSubject(), await genServerSubject()] as const;
+    try {
+      const order = repetition % 2 === 0 ? [0, 1] : [1, 0];
+      const measured: number[][] = [];
+      for (const index of order) measured[index] = await latencies(subjects[index]!, config.roundTrips);
+      // The first repetition is the warm-up.
+      if (repetition > 0) {
+        raw.push(measured[0]!);
+        ours.push(measured[1]!);
+      }
+    } finally {
+      await Promise.all(subjects.map((subject) => subject.close()));
+    }
+  }
+  return [raw, ours];
+}
+
+/**
+ * Calls and casts to a GenServer against a bare worker echo, in one phase: telemetry is
+ * set up by the caller for `label` (`untraced`, `traced`, `sampled10`).
+ */
+export async function callCases(report: Report, config: BenchConfig, label: 'untraced' | 'traced' | 'sampled10'): Promise<void> {
+  const rawId = label === 'untraced' ? 'call.raw' : `call.raw (${label} run)`;
+  const [rawLatency, serverLatency] = await freshLatencies(config);
+  const rawCase = report.add(latencyCase(rawId, rawLatency));
+  const serverCase = report.add(latencyCase(`call.${label}`, serverLatency));
+  report.ratio(`call.${label} p50 / raw`, serverCase, rawCase, label === 'untraced' ? '<= 1.15' : '<= 1.3', (c) => c.p50!);
+  if (label === 'sampled10') return;
+
+  const raw = await rawSubject();
+  const server = await genServerSubject();
+  try {
+    const [rawRate, serverRate] = await alternate(config.repetitions, [raw, server], (subject) => pipelined(subject, config.pipelined, config.inFlight));
+    const rawPipelined = report.add(rateCase(`${rawId}.pipelined`, 'round trips/s', rawRate!));
+    const serverPipelined = report.add(rateCase(`call.${label}.pipelined`, 'round trips/s', serverRate!));
+    report.ratio(`call.${label} pipelined / raw`, serverPipelined, rawPipelined, label === 'untraced' ? '>= 0.5' : '>= 0.3');
+
+    const [rawCasts, serverCasts] = await alternate(config.repetitions, [raw, server], (subject) => oneWayThroughput(subject, config.casts));
+    const castRaw = report.add(rateCase(label === 'untraced' ? 'cast.raw' : `cast.raw (${label} run)`, 'messages/s', rawCasts!));
+    const castServer = report.add(rateCase(`cast.${label}`, 'messages/s', serverCasts!));
+    report.ratio(`cast.${label} / raw`, castServer, castRaw, label === 'untraced' ? '>= 0.5' : '>= 0.3');
+  } finally {
+    await Promise.all([raw.close(), server.close()]);
+  }
+}

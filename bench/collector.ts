@@ -1,0 +1,28 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+
+/** The receiver process, seen from the benchmark. */
+export interface Collector {
+  readonly url: string;
+  /** Spans received so far (with this name, if given). */
+  count(name?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startCollector(): Promise<Collector> {
+  const child: ChildProcess = fork(join(__dirname, 'receiver-process.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const [first] = (await once(child, 'message')) as [{ url: string }];
+  return {
+    url: first.url,
+    count: async (name) => {
+      child.send({ type: 'count', name });
+      const [answer] = (await once(child, 'message')) as [{ count: number }];
+      return answer.count;
+    },
+    close: async () => {
+      child.send({ type: 'close' });
+      await once(child, 'exit');
+    },
+  };
+}

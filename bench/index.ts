@@ -1,0 +1,77 @@
+/**
+ * The benchmark suite: what tracing and the runtime cost, as ratios against a bare
+ * worker_threads echo and plain Piscina, measured in the same run.
+ *
+ *   npm run bench                 full run (under ten minutes on 2 cores)
+ *   npm run bench -- --quick      smoke run (under two minutes)
+ *   npm run bench -- --json FILE  also write the results as JSON
+ *
+ * Goals are printed next to each ratio, never asserted: a shared machine is noisy.
+ */
+import { writeFileSync } from 'node:fs';
+import { startTelemetry } from '../index';
+import { callCases } from './cases/calls';
+import { exportCases } from './cases/export';
+import { lifecycleCases } from './cases/lifecycle';
+import { batchCases, taskCases } from './cases/tasks';
+import { startCollector } from './collector';
+import { CONFIGS, type BenchConfig } from './config';
+import { Report } from './report';
+
+export interface BenchOptions {
+  readonly config: BenchConfig;
+  /** Progress lines (case names as they start); silent by default. */
+  readonly log?: (line: string) => void;
+}
+
+/** Runs every case and returns the report. */
+export async function runBenchmarks({ config, log = () => {} }: BenchOptions): Promise<Report> {
+  const report = new Report();
+  log(`untraced: calls, casts, tasks, batches (${config.name})`);
+  await callCases(report, config, 'untraced');
+  await taskCases(report, config, 'untraced');
+  await batchCases(report, config);
+
+  const collector = await startCollector();
+  try {
+    log('traced: calls, casts, tasks, spawn, restart, memory, export');
+    let telemetry = startTelemetry({ endpoint: collector.url, sampler: { name: 'always_on' }, env: {}, serviceName: 'worker-otp-bench' });
+    try {
+      await callCases(report, config, 'traced');
+      await taskCases(report, config, 'traced');
+      await lifecycleCases(report, config);
+      await exportCases(report, config, telemetry, collector);
+    } finally {
+      await telemetry.shutdown();
+    }
+    log('sampled 10%: calls');
+    telemetry = startTelemetry({ endpoint: collector.url, sampler: { name: 'parentbased_traceidratio', ratio: 0.1 }, env: {} });
+    try {
+      await callCases(report, config, 'sampled10');
+    } finally {
+      await telemetry.shutdown();
+    }
+  } finally {
+    await collector.close();
+  }
+  return report;
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const name = argv.includes('--tiny') ? 'tiny' : argv.includes('--quick') ? 'quick' : 'full';
+  const jsonIndex = argv.indexOf('--json');
+  const jsonFile = jsonIndex >= 0 ? argv[jsonIndex + 1] : undefined;
+  if (jsonIndex >= 0 && !jsonFile) throw new TypeError('bench: --json needs a file name');
+  const started = Date.now();
+  const report = await runBenchmarks({ config: CONFIGS[name], log: (line) => console.error(`[bench] ${line}`) });
+  console.log(report.toMarkdown());
+  console.error(`[bench] ${name} run took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify(report.toJSON(), null, 2)}\n`);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

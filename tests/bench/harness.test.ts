@@ -1,0 +1,35 @@
+/**
+ * The benchmark harness in its tiny configuration, so it cannot rot. Goals are printed by
+ * `npm run bench`, never asserted here: a shared 2-core machine is too noisy for that.
+ */
+import { CONFIGS } from '../../dist/bench/config';
+import { runBenchmarks } from '../../dist/bench/index';
+
+it('measures every case and ratio, and renders the table and the JSON', async () => {
+  const report = await runBenchmarks({ config: CONFIGS.tiny });
+  const ids = report.cases.map((c) => c.id);
+  for (const id of [
+    'call.raw', 'call.untraced', 'call.traced', 'call.sampled10', 'call.untraced.pipelined', 'cast.raw', 'cast.untraced', 'cast.traced',
+    'task.piscina', 'task.untraced', 'task.traced', 'task1ms.piscina', 'task1ms.traced', 'batch1ms.sequential', 'batch1ms.parallel',
+    'batch10us.sequential', 'batch10us.parallel', 'spawn.worker', 'spawn.genserver', 'restart', 'memory.worker x2', 'memory.genserver x2',
+    'export', 'export.lost',
+  ]) {
+    expect(ids).toContain(id);
+  }
+  for (const result of report.cases) {
+    expect(Number.isFinite(result.median)).toBe(true);
+    expect(result.min).toBeLessThanOrEqual(result.median);
+    expect(result.median).toBeLessThanOrEqual(result.max);
+  }
+  expect(report.cases.find((c) => c.id === 'call.raw')?.p99).toBeGreaterThan(0);
+  // Every span the workers ended reached the receiver process (a tiny, easy load).
+  expect(report.cases.find((c) => c.id === 'export.lost')?.median).toBe(0);
+  for (const ratio of report.ratios) {
+    expect(ids).toEqual(expect.arrayContaining([ratio.of, ratio.to]));
+    // Loss over generated is 0 when nothing is lost; every other ratio is positive.
+    expect(ratio.value).toBeGreaterThanOrEqual(ratio.id === 'export lost / generated' ? 0 : Number.MIN_VALUE);
+  }
+  const json = report.toJSON();
+  expect(json.env).toEqual(expect.objectContaining({ node: process.version, cpus: expect.any(Number) }));
+  expect(report.toMarkdown()).toMatch(/\| call\.untraced p50 \/ raw \| call\.untraced \/ call\.raw \| [\d.]+ \| <= 1\.15 \| (yes|no) \|/);
+}, 120_000);
