@@ -13,29 +13,44 @@ export function recordFailure(span: Span, error: unknown): void {
   }
 }
 
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
 /**
  * Runs `fn` inside a new span, child of `parent`, and ends the span when `fn` settles;
  * if `fn` throws, the span records the exception first. Without `record`, `fn` just
  * runs inside `parent`, so user spans still join the caller's trace.
+ *
+ * Synchronous when `fn` is: a message handler that needs no await goes from receipt to
+ * reply in one turn of the event loop, with no microtask hops.
  */
-export async function runInSpan<T>(
-  record: boolean,
-  name: string,
-  kind: SpanKind,
-  parent: Context,
-  attributes: Attributes,
-  fn: () => T | Promise<T>,
-): Promise<T> {
+export function runInSpan<T>(record: boolean, name: string, kind: SpanKind, parent: Context, attributes: Attributes, fn: () => T): T {
   if (!record) return context.with(parent, fn);
   const span = runtimeTracer().startSpan(name, { kind, attributes }, parent);
+  let result: T;
   try {
-    return await context.with(trace.setSpan(parent, span), fn);
+    result = context.with(trace.setSpan(parent, span), fn);
   } catch (error) {
     recordFailure(span, error);
-    throw error;
-  } finally {
     span.end();
+    throw error;
   }
+  if (!isPromiseLike(result)) {
+    span.end();
+    return result;
+  }
+  return Promise.resolve(result).then(
+    (value) => {
+      span.end();
+      return value;
+    },
+    (error: unknown) => {
+      recordFailure(span, error);
+      span.end();
+      throw error;
+    },
+  ) as T;
 }
 
 /** The span kinds of the two sides of each message kind. */

@@ -131,7 +131,7 @@ class GenServerHost {
     this.#state = (result as { ok: unknown }).ok;
     this.#ready = true;
     this.#post({ type: 'ready', label: this.#label });
-    void this.#drain();
+    this.#drain();
   }
 
   async #load(): Promise<GenServerDefinition | undefined> {
@@ -194,7 +194,7 @@ class GenServerHost {
       }
       default:
         this.#mailbox.push({ envelope: message });
-        void this.#drain();
+        this.#drain();
     }
   }
 
@@ -203,37 +203,41 @@ class GenServerHost {
     this.#post({ type: 'flushed', id });
   }
 
-  /** Serves the mailbox in order; an async callback holds it until it settles. */
-  async #drain(): Promise<void> {
+  /**
+   * Serves the mailbox in order. A synchronous callback is served in the same turn of
+   * the event loop as its message (no microtask hops between receipt and reply); an
+   * async one holds the mailbox until it settles.
+   */
+  #drain(): void {
     if (this.#draining || !this.#ready) return;
     this.#draining = true;
-    try {
-      while (this.#mailbox.length > 0 && !this.#exiting) {
-        await this.#handle(this.#mailbox.shift()!);
+    while (this.#mailbox.length > 0 && !this.#exiting) {
+      const pending = this.#handle(this.#mailbox.shift()!);
+      if (pending) {
+        void pending.then(() => {
+          this.#draining = false;
+          this.#drain();
+        });
+        return;
       }
-    } finally {
-      this.#draining = false;
     }
+    this.#draining = false;
   }
 
-  async #handle(entry: MailboxEntry): Promise<void> {
+  /** Handles one message; returns a promise only when its callback is asynchronous. */
+  #handle(entry: MailboxEntry): Promise<void> | undefined {
     const { envelope } = entry;
     const parent = entry.localContext ?? extractTraceContext(envelope.trace);
-    const attributes = this.#attributes(envelope.type);
-    attributes[ATTR_MAILBOX_DEPTH] = this.#mailbox.length;
-    if (envelope.sentAt !== undefined) {
-      attributes[ATTR_MAILBOX_WAIT_MS] = Number(process.hrtime.bigint() - envelope.sentAt) / 1e6;
-    }
     if (envelope.type === 'stop') {
       this.#exit(fromWireExitReason(envelope.reason), parent, true);
-      return;
+      return undefined;
     }
-    const names = OPERATION_NAMES[envelope.type];
-    let result: Record<string, unknown>;
+    const attributes = this.#start.autoSpans ? this.#messageAttributes(envelope) : {};
+    let result: Record<string, unknown> | Promise<Record<string, unknown>>;
     try {
-      result = await runInSpan(
+      result = runInSpan(
         this.#start.autoSpans,
-        `${this.#label}.${names.handle}`,
+        `${this.#label}.${OPERATION_NAMES[envelope.type].handle}`,
         SPAN_KINDS[envelope.type].server,
         parent,
         attributes,
@@ -241,14 +245,45 @@ class GenServerHost {
       );
     } catch (error) {
       this.#exit({ type: 'error', error: error as Error }, parent, true);
-      return;
+      return undefined;
     }
-    this.#state = result.state;
-    if (envelope.type === 'call' && hasKey(result, 'reply')) this.#reply(envelope.from, result.reply);
-    if (hasKey(result, 'stop')) this.#exit(exitReasonFrom(result.stop), parent, true);
+    if (!(result instanceof Promise)) {
+      this.#settle(envelope, result, parent);
+      return undefined;
+    }
+    return result.then(
+      (settled) => this.#settle(envelope, settled, parent),
+      (error: unknown) => this.#exit({ type: 'error', error: error as Error }, parent, true),
+    );
   }
 
-  async #invoke(envelope: Extract<ToProcess, { type: 'call' | 'cast' | 'info' }>): Promise<Record<string, unknown>> {
+  /** Whether a callback answered with a promise (async callbacks, or any thenable). */
+  static #isThenable(value: unknown): value is PromiseLike<unknown> {
+    return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+  }
+
+  #messageAttributes(envelope: MailboxEntry['envelope']): Attributes {
+    const attributes = this.#attributes(envelope.type);
+    attributes[ATTR_MAILBOX_DEPTH] = this.#mailbox.length;
+    if (envelope.sentAt !== undefined) {
+      attributes[ATTR_MAILBOX_WAIT_MS] = Number(process.hrtime.bigint() - envelope.sentAt) / 1e6;
+    }
+    return attributes;
+  }
+
+  /** Applies a callback's valid result: new state, the reply, a stop. A failure here crashes the process. */
+  #settle(envelope: Extract<ToProcess, { type: 'call' | 'cast' | 'info' }>, result: Record<string, unknown>, parent: Context): void {
+    try {
+      this.#state = result.state;
+      if (envelope.type === 'call' && hasKey(result, 'reply')) this.#reply(envelope.from, result.reply);
+      if (hasKey(result, 'stop')) this.#exit(exitReasonFrom(result.stop), parent, true);
+    } catch (error) {
+      this.#exit({ type: 'error', error: error as Error }, parent, true);
+    }
+  }
+
+  /** Calls the callback for an envelope and checks what it returned (synchronously when it is). */
+  #invoke(envelope: Extract<ToProcess, { type: 'call' | 'cast' | 'info' }>): Record<string, unknown> | Promise<Record<string, unknown>> {
     const definition = this.#definition;
     const state = this.#state;
     let returned: unknown;
@@ -257,12 +292,12 @@ class GenServerHost {
       case 'call':
         callback = 'handleCall';
         if (!definition.handleCall) throw new UndefinedCallbackError(callback, this.#label);
-        returned = await definition.handleCall(envelope.message, envelope.from, state);
+        returned = definition.handleCall(envelope.message, envelope.from, state);
         break;
       case 'cast':
         callback = 'handleCast';
         if (!definition.handleCast) throw new UndefinedCallbackError(callback, this.#label);
-        returned = await definition.handleCast(envelope.message, state);
+        returned = definition.handleCast(envelope.message, state);
         break;
       case 'info':
         callback = 'handleInfo';
@@ -270,10 +305,17 @@ class GenServerHost {
           diag.warn(`worker-otp: ${this.#label} has no handleInfo; dropped the message ${describeValue(envelope.message)}`);
           return { noreply: true, state };
         }
-        returned = await definition.handleInfo(envelope.message, state);
+        returned = definition.handleInfo(envelope.message, state);
         break;
     }
-    this.#validate(callback, envelope.type === 'call', returned);
+    const isCall = envelope.type === 'call';
+    if (GenServerHost.#isThenable(returned)) {
+      return Promise.resolve(returned).then((value: unknown) => {
+        this.#validate(callback, isCall, value);
+        return value as Record<string, unknown>;
+      });
+    }
+    this.#validate(callback, isCall, returned);
     return returned as Record<string, unknown>;
   }
 
@@ -359,7 +401,7 @@ class GenServerHost {
     const timer = startTimeout(delayMs, () => {
       delivered = true;
       this.#mailbox.push({ envelope: { type: 'info', message }, localContext });
-      void this.#drain();
+      this.#drain();
     });
     // The process keeps running while it has a message scheduled for itself.
     timer?.ref();
