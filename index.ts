@@ -5,6 +5,7 @@
  */
 export { startTelemetry, currentTelemetry, Telemetry } from './runtime/telemetry';
 export type { TelemetryStats } from './runtime/telemetry';
+export { resolveTelemetryOptions } from './runtime/telemetry-options';
 export type { TelemetryOptions, ResolvedTelemetryOptions, ExporterChoice } from './runtime/telemetry-options';
 export type { ExportStats } from './runtime/export-queue';
 export { tracedEndpoint } from './propagation/traced-endpoint';

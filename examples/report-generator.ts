@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { trace } from '@opentelemetry/api';
 import { TaskSupervisor, awaitMany, taskRef } from '../index';
 import type * as ReportTasks from './report-tasks';
-import { exampleMain } from './support/example-main';
+import { runAlone } from './support/example-main';
+import { check, type Scenario } from './support/scenario';
 
 const tracer = trace.getTracer('report-generator');
 const tasksModule = join(__dirname, 'report-tasks.js');
@@ -35,14 +36,21 @@ async function generateReport(tasks: TaskSupervisor, userId: number, reportType:
   });
 }
 
-exampleMain('report-generator-example', async () => {
-  const tasks = TaskSupervisor.start({ name: 'report_tasks', minThreads: 3, maxThreads: 3 });
-  try {
-    // Three threads up before the report, so the three fetches really run side by side.
-    await tasks.warmUp();
-    const report = await generateReport(tasks, 42, 'monthly');
-    console.log(`report for ${report.user.name}: ${report.transactions.length} transactions, ${report.analytics.page_views} page views`);
-  } finally {
-    await tasks.shutdown();
-  }
-});
+export const scenario: Scenario = {
+  name: 'report-generator',
+  summary: 'the reference ReportGenerator: three fetches in parallel on a task pool, then compile, one trace',
+  async run({ log }) {
+    const tasks = TaskSupervisor.start({ name: 'report_tasks', minThreads: 3, maxThreads: 3 });
+    try {
+      // Three threads up before the report, so the three fetches really run side by side.
+      await tasks.warmUp();
+      const report = await generateReport(tasks, 42, 'monthly');
+      check(report.user.name === 'User 42' && report.transactions.length === 2 && report.analytics.page_views === 1000, 'the report is incomplete');
+      log(`report for ${report.user.name}: ${report.transactions.length} transactions, ${report.analytics.page_views} page views`);
+    } finally {
+      await tasks.shutdown();
+    }
+  },
+};
+
+if (require.main === module) void runAlone(scenario);

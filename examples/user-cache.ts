@@ -12,7 +12,8 @@ import { trace } from '@opentelemetry/api';
 import { startGenServer, type GenServer } from '../index';
 import type UserCacheServer from './user-cache-server';
 import type { User } from './user-cache-server';
-import { exampleMain } from './support/example-main';
+import { runAlone } from './support/example-main';
+import { check, type Scenario } from './support/scenario';
 
 type UserCache = GenServer<typeof UserCacheServer>;
 const tracer = trace.getTracer('user-cache-client');
@@ -37,11 +38,21 @@ function refreshUser(cache: UserCache, userId: number): void {
   });
 }
 
-exampleMain('user-cache-example', async () => {
-  const cache: UserCache = await startGenServer<typeof UserCacheServer>(join(__dirname, 'user-cache-server.js'), { ttl: 600 }, { name: 'user_cache' });
-  const first = await getUser(cache, 42); // a miss: fetched from the "database"
-  const second = await getUser(cache, 42); // a hit
-  refreshUser(cache, 7);
-  await cache.stop();
-  console.log(`get_user(42) -> ${first.name}, then ${second.name} from the cache; refreshed user 7`);
-});
+export const scenario: Scenario = {
+  name: 'user-cache',
+  summary: 'the reference UserCache: a GenServer in its own thread, a cache miss then a hit, every hop traced',
+  async run({ log }) {
+    const cache: UserCache = await startGenServer<typeof UserCacheServer>(join(__dirname, 'user-cache-server.js'), { ttl: 600 }, { name: 'user_cache' });
+    try {
+      const first = await getUser(cache, 42); // a miss: fetched from the "database"
+      const second = await getUser(cache, 42); // a hit
+      refreshUser(cache, 7);
+      check(first.name === 'User 42' && second.name === 'User 42', `get_user(42) answered ${first.name}, then ${second.name}`);
+      log(`get_user(42) -> ${first.name}, then ${second.name} from the cache; refreshed user 7`);
+    } finally {
+      await cache.stop();
+    }
+  },
+};
+
+if (require.main === module) void runAlone(scenario);

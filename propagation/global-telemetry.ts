@@ -2,27 +2,39 @@ import { context, propagation, trace, type TracerProvider } from '@opentelemetry
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { TelemetryConflictError } from './errors';
+import { RebindableTracerProvider } from './rebindable-tracer-provider';
+
+/** This thread's global tracer provider once worker-otp registered it; kept for the thread's life. */
+let registered: RebindableTracerProvider | undefined;
 
 /**
  * Makes `provider` this thread's global OpenTelemetry setup, so that plain
  * `@opentelemetry/api` calls (`trace.getTracer`, `trace.getActiveSpan`, `context.with`)
  * work in user code: an AsyncLocalStorage context manager, the provider, and the W3C
  * propagators for whatever the user's code sends further (HTTP and the like).
- * Returns the undo, which releases the globals so telemetry can be started again.
+ * Returns the undo, which releases the context manager and propagator and unbinds the
+ * provider, so telemetry can be started again.
  */
 export function installGlobalTelemetry(provider: TracerProvider): () => void {
   const contextManager = new AsyncLocalStorageContextManager().enable();
   const installed = [
     context.setGlobalContextManager(contextManager),
-    trace.setGlobalTracerProvider(provider),
     propagation.setGlobalPropagator(
       new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
     ),
   ];
+  if (registered === undefined) {
+    const rebindable = new RebindableTracerProvider();
+    installed.push(trace.setGlobalTracerProvider(rebindable));
+    if (installed.at(-1)) registered = rebindable;
+  }
   // The API refuses a second registration and leaves the first in place, ours partly in.
   if (installed.includes(false)) throw new TelemetryConflictError();
+  registered!.bind(provider);
   return () => {
-    trace.disable();
+    // The tracer provider stays registered, pointing at nothing, so that tracers taken
+    // before a restart follow the next provider (see RebindableTracerProvider).
+    registered?.bind(undefined);
     propagation.disable();
     context.disable();
   };

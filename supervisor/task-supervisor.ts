@@ -53,6 +53,8 @@ export interface AsyncStreamOptions {
 export interface MapOptions {
   /** Items per message. Default: enough for four chunks per thread. */
   readonly chunkSize?: number;
+  /** Told after each chunk completes: items done so far, and the total. */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 const moduleExists = new Map<string, boolean>();
@@ -214,8 +216,18 @@ export class TaskSupervisor {
     const chunkSize = options.chunkSize ?? Math.max(1, Math.ceil(items.length / (this.maxThreads * 4)));
     if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new RangeError(`worker-otp task supervisor: options.chunkSize must be an integer >= 1; got ${describeValue(options.chunkSize)}`);
     const chunks: Array<Promise<TaskResult<T>[]>> = [];
+    let done = 0;
     for (let start = 0; start < items.length; start += chunkSize) {
-      chunks.push(this.#start(task, 'map', items.slice(start, start + chunkSize), false).await(Infinity) as Promise<TaskResult<T>[]>);
+      const chunk = this.#start(task, 'map', items.slice(start, start + chunkSize), false).await(Infinity) as Promise<TaskResult<T>[]>;
+      chunks.push(
+        options.onProgress
+          ? chunk.then((results) => {
+              done += results.length;
+              options.onProgress!(done, items.length);
+              return results;
+            })
+          : chunk,
+      );
     }
     return (await Promise.all(chunks)).flat();
   }

@@ -1,22 +1,24 @@
-import { startTelemetry, type Telemetry } from '../../index';
+import { startTelemetry } from '../../index';
 import { printTraces } from './print-traces';
+import type { Scenario } from './scenario';
 
 /**
- * The frame every example shares: telemetry on (OTEL_* variables respected), the
- * scenario, a flush of every thread's spans, then the trace printed here when no
- * collector is configured. Exits non-zero, with the reason, if the scenario fails.
+ * Runs one scenario as a program of its own (`node dist/examples/<name>.js`): telemetry
+ * on (OTEL_* variables respected), the scenario, a flush of every thread's spans, then
+ * the trace printed here when no collector is configured. Exits non-zero, with the
+ * reason, if the scenario fails.
  */
-export function exampleMain(serviceName: string, scenario: (telemetry: Telemetry) => Promise<void>): void {
-  // Code settings win over OTEL_* variables, so the name is given only as a fallback.
-  const telemetry = startTelemetry({ serviceName: process.env.OTEL_SERVICE_NAME ?? serviceName });
-  scenario(telemetry)
-    .finally(() => telemetry.shutdown())
-    .then(() => {
-      if (telemetry.options.exporter === 'memory') printTraces(telemetry.finishedSpans());
-      else console.log(`spans exported (${telemetry.options.exporter}): ${telemetry.stats.exportedSpans}`);
-    })
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    });
+export async function runAlone(scenario: Scenario): Promise<void> {
+  // Code settings win over OTEL_* variables, so the service name is only a fallback.
+  const telemetry = startTelemetry({ serviceName: process.env.OTEL_SERVICE_NAME ?? `${scenario.name}-example`, ...scenario.telemetry });
+  try {
+    await scenario.run({ telemetry, log: (line) => console.log(line), interactive: Boolean(process.stdout.isTTY) });
+  } catch (error) {
+    console.error(error);
+    process.exitCode = 1;
+  } finally {
+    await telemetry.shutdown();
+  }
+  if (telemetry.options.exporter === 'memory') printTraces(telemetry.finishedSpans(), { colour: Boolean(process.stdout.isTTY) });
+  else console.log(`spans exported (${telemetry.options.exporter}): ${telemetry.stats.exportedSpans}`);
 }

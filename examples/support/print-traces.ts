@@ -1,11 +1,23 @@
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 
+/** How {@link printTraces} writes. */
+export interface PrintOptions {
+  /** Errors in red and names in bold (for terminals). Default false: plain text. */
+  readonly colour?: boolean;
+  readonly write?: (line: string) => void;
+}
+
+const STATUS_ERROR = 2;
+
 /**
  * Prints each trace as an indented tree: span name, duration, the thread it ran on, its
- * events. A plain-text view for examples run without a collector.
+ * events; failed spans marked ERROR. The reference's "process relationships" diagram,
+ * drawn from real spans.
  */
-export function printTraces(spans: readonly ReadableSpan[], write: (line: string) => void = console.log): void {
+export function printTraces(spans: readonly ReadableSpan[], options: PrintOptions = {}): void {
+  const write = options.write ?? ((line: string) => console.log(line));
+  const paint = (code: string, text: string) => (options.colour ? `\x1b[${code}m${text}\x1b[0m` : text);
   const byId = new Map(spans.map((span) => [span.spanContext().spanId, span]));
   const children = new Map<string, ReadableSpan[]>();
   const roots: ReadableSpan[] = [];
@@ -16,14 +28,16 @@ export function printTraces(spans: readonly ReadableSpan[], write: (line: string
   }
   const start = (span: ReadableSpan) => hrTimeToMilliseconds(span.startTime);
   const visit = (span: ReadableSpan, depth: number) => {
-    const thread = span.attributes['thread.name'] ?? '?';
-    const failed = span.status.code === 2 ? `  ERROR ${span.status.message ?? ''}` : '';
-    write(`${'  '.repeat(depth)}${span.name}  ${hrTimeToMilliseconds(span.duration).toFixed(2)} ms  [${String(thread)}]${failed}`);
-    for (const event of span.events) write(`${'  '.repeat(depth + 1)}· ${event.name}`);
+    const indent = '  '.repeat(depth);
+    const thread = String(span.attributes['thread.name'] ?? '?');
+    const failed = span.status.code === STATUS_ERROR;
+    const line = `${indent}${paint('1', span.name)}  ${hrTimeToMilliseconds(span.duration).toFixed(2)} ms  [${thread}]`;
+    write(failed ? `${line}  ${paint('31', `ERROR ${span.status.message ?? ''}`)}` : line);
+    for (const event of span.events) write(`${indent}  · ${event.name === 'exception' && options.colour ? paint('31', event.name) : event.name}`);
     for (const child of (children.get(span.spanContext().spanId) ?? []).sort((a, b) => start(a) - start(b))) visit(child, depth + 1);
   };
   for (const root of roots.sort((a, b) => start(a) - start(b))) {
-    write(`trace ${root.spanContext().traceId}`);
+    write(paint('2', `trace ${root.spanContext().traceId}`));
     visit(root, 1);
   }
 }
