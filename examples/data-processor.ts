@@ -32,6 +32,7 @@ export const scenario: Scenario = {
   async run({ log }) {
     const tasks = TaskSupervisor.start({ name: 'data_tasks' });
     try {
+      await tasks.warmUp();
       const items = [
         { id: 1, type: 'order', value: 10 },
         { id: 2, type: 'order', value: 25 },

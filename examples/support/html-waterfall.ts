@@ -110,7 +110,7 @@ h1 { font-size: 18px; margin: 0 0 12px; }
 .trace h2 code { font-size: 11px; color: #8a93a3; margin-left: 6px; }
 .error-count { color: #c62828; }
 .axis { position: relative; height: 16px; margin-left: 150px; border-bottom: 1px solid #dde1e8; font-size: 10px; color: #8a93a3; }
-.axis span { position: absolute; transform: translateX(-50%); }
+.axis span { position: absolute; transform: translateX(-50%); white-space: nowrap; }
 .axis span:first-child { transform: none; }
 .axis span:last-child { transform: translateX(-100%); }
 .lane { display: flex; border-bottom: 1px dashed #eceff3; padding: 3px 0; }
@@ -124,6 +124,7 @@ aside h3 { margin: 0 0 6px; font-size: 14px; word-break: break-all; }
 aside table { border-collapse: collapse; width: 100%; font-size: 12px; }
 aside td { border-top: 1px solid #eceff3; padding: 3px 4px; vertical-align: top; word-break: break-all; }
 aside td:first-child { color: #5b6475; width: 40%; }
+aside .events td:last-child { white-space: pre-wrap; }
 aside .status-error { color: #c62828; font-weight: 600; }
 </style>
 </head>
@@ -173,7 +174,10 @@ ${sections.map((section) => section.html).join('\n')}
       panel.appendChild(Object.assign(document.createElement('h4'), { textContent: 'Events' }));
       const events = document.createElement('table');
       events.className = 'events';
-      for (const spanEvent of span.events) row(events, spanEvent.name + ' @ ' + spanEvent.at.toFixed(3) + ' ms', spanEvent.attributes);
+      for (const spanEvent of span.events) {
+        const lines = Object.entries(spanEvent.attributes).map(([key, value]) => key + ' = ' + (typeof value === 'string' ? value : JSON.stringify(value)));
+        row(events, spanEvent.name + ' @ ' + spanEvent.at.toFixed(3) + ' ms', lines.join('\\n'));
+      }
       panel.appendChild(events);
     }
   });

@@ -8,10 +8,10 @@ export interface ExampleRun {
 }
 
 /** Runs a compiled example as its own Node process, the way a user would. */
-export function runExample(name: string, env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<ExampleRun> {
+export function runExample(name: string, env: NodeJS.ProcessEnv = {}, args: readonly string[] = [], timeoutMs = 60_000): Promise<ExampleRun> {
   const script = join(__dirname, '..', '..', 'examples', `${name}.js`);
   return new Promise((resolve) => {
-    execFile(process.execPath, [script], { env: { PATH: process.env.PATH, ...env }, timeout: timeoutMs }, (error, stdout, stderr) => {
+    execFile(process.execPath, [script, ...args], { env: { PATH: process.env.PATH, ...env }, timeout: timeoutMs }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
