@@ -2,7 +2,7 @@
  * The demo command as a user runs it: the list, every scenario checked, the OTLP JSON
  * file, usage errors, and the same spans sent to a collector when one is configured.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OtlpReceiver } from '../../dist/tests/support/otlp-receiver';
@@ -15,6 +15,12 @@ beforeAll(() => {
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 const SCENARIOS = ['user-cache', 'data-processor', 'report-generator', 'external-service', 'critical-service', 'high-throughput', 'supervised-crash', 'cpu-batch'];
+
+it('is the package\'s worker-otp command', () => {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { bin: Record<string, string> };
+  expect(pkg.bin['worker-otp']).toBe('dist/examples/demo.js');
+  expect(statSync(join(__dirname, '..', '..', pkg.bin['worker-otp']!)).mode & 0o111).not.toBe(0);
+});
 
 it('lists every scenario with a line each', async () => {
   const run = await runExample('demo', {}, ['demo', '--list']);
