@@ -172,11 +172,11 @@ export function whereis(name: string): Pid | undefined {
 
 /**
  * Calls `listener` once, with the exit reason, when the process exits (OTP's
- * `Process.monitor/1`). Returns the demonitor. Throws `NoProcessError` if the process is
- * not running.
+ * `Process.monitor/1`); a process already on its way out counts. Returns the demonitor.
+ * Throws `NoProcessError` if the process's thread is gone.
  */
 export function monitor(target: ProcessRef, listener: ExitListener): () => void {
-  const record = processTable.require(target);
+  const record = processTable.require(target, { exiting: true });
   record.monitors.add(listener);
   return () => record.monitors.delete(listener);
 }

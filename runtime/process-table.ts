@@ -74,16 +74,20 @@ export class ProcessTable {
 
   /** The record a pid or name stands for, if that process is live and not exiting. */
   resolve(target: ProcessRef | WireProcessRef): ProcessRecord | undefined {
-    const pid = typeof target === 'string' ? this.#names.get(target) : typeof target === 'number' ? target : target?.pid;
-    const record = pid === undefined ? undefined : this.#processes.get(pid);
+    const record = this.#lookup(target);
     return record && record.exitReason === undefined ? record : undefined;
   }
 
-  /** Like `resolve`, but throws `NoProcessError`. */
-  require(target: ProcessRef | WireProcessRef): ProcessRecord {
-    const record = this.resolve(target);
+  /** Like `resolve`, but throws `NoProcessError`. With `exiting`, a process on its way out counts too. */
+  require(target: ProcessRef | WireProcessRef, options: { exiting?: boolean } = {}): ProcessRecord {
+    const record = options.exiting ? this.#lookup(target) : this.resolve(target);
     if (record === undefined) throw new NoProcessError(describeTarget(target));
     return record;
+  }
+
+  #lookup(target: ProcessRef | WireProcessRef): ProcessRecord | undefined {
+    const pid = typeof target === 'string' ? this.#names.get(target) : typeof target === 'number' ? target : target?.pid;
+    return pid === undefined ? undefined : this.#processes.get(pid);
   }
 
   /** Every live process, in start order. */

@@ -167,6 +167,16 @@ export class Supervisor implements SupervisedChild {
     return this.#exited;
   }
 
+  /**
+   * Resolves once every operation queued so far is done: restarts under way included.
+   * Like a synchronous call to an OTP supervisor, it answers after what came before it.
+   * (A child's exit is queued right after the exit itself, within the same turn of the
+   * event loop.)
+   */
+  async settled(): Promise<void> {
+    await this.#operations;
+  }
+
   /** The children, in start order (OTP's `which_children`). */
   whichChildren(): ChildInfo[] {
     return this.#children.map((state) => ({

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { Reader } from 'protobufjs/minimal';
 
 /** OTLP span kinds by their protobuf number (opentelemetry/proto/trace/v1/trace.proto). */
@@ -226,6 +226,7 @@ export class OtlpReceiver {
   behaviour: ReceiverBehaviour;
   readonly #server: Server;
   readonly #waiters = new Set<() => void>();
+  readonly #sockets = new Set<Socket>();
 
   private constructor(server: Server, behaviour: ReceiverBehaviour) {
     this.#server = server;
@@ -236,6 +237,10 @@ export class OtlpReceiver {
     const server = createServer();
     const receiver = new OtlpReceiver(server, behaviour);
     server.on('request', (request, response) => receiver.#handle(request, response));
+    server.on('connection', (socket: Socket) => {
+      receiver.#sockets.add(socket);
+      socket.once('close', () => receiver.#sockets.delete(socket));
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return receiver;
   }
@@ -278,9 +283,11 @@ export class OtlpReceiver {
     });
   }
 
-  close(): Promise<void> {
-    this.#server.closeAllConnections();
-    return new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  /** Stops listening and resolves once every connection's socket is fully closed. */
+  async close(): Promise<void> {
+    const sockets = [...this.#sockets].map((socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())));
+    for (const socket of this.#sockets) socket.destroy();
+    await Promise.all([...sockets, new Promise<void>((resolve) => this.#server.close(() => resolve()))]);
   }
 
   #handle(request: IncomingMessage, response: ServerResponse): void {
