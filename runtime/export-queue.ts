@@ -37,7 +37,8 @@ export class ExportQueue implements SpanProcessor {
   readonly #exporter: SpanExporter;
   readonly #options: ExportQueueOptions;
   #queue: ReadableSpan[] = [];
-  #exporting: Promise<void> = Promise.resolve();
+  /** The export request under way; spans wait in the bounded queue until it is done. */
+  #inFlight: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #shutdown: Promise<void> | undefined;
   #exported = 0;
@@ -73,14 +74,18 @@ export class ExportQueue implements SpanProcessor {
       }
       this.#queue.push(span);
     }
-    if (this.#queue.length >= this.#options.maxExportBatchSize) this.#exportQueued();
+    if (this.#queue.length >= this.#options.maxExportBatchSize) this.#exportNext();
     else if (this.#queue.length > 0) this.#scheduleExport();
   }
 
   /** Exports everything queued so far and waits for it. */
   async forceFlush(): Promise<void> {
-    this.#exportQueued();
-    await this.#exporting;
+    // Bounded: the spans present now, not those that keep arriving during the flush.
+    let rounds = Math.ceil(this.#queue.length / this.#options.maxExportBatchSize) + 1;
+    while ((this.#queue.length > 0 || this.#inFlight) && rounds-- > 0) {
+      this.#exportNext();
+      await this.#inFlight;
+    }
   }
 
   /** Flushes, then shuts the exporter down. Idempotent. */
@@ -96,20 +101,28 @@ export class ExportQueue implements SpanProcessor {
     if (this.#timer !== undefined) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.#exportQueued();
+      this.#exportNext();
     }, this.#options.scheduledDelayMs);
     this.#timer.unref();
   }
 
-  #exportQueued(): void {
+  /**
+   * Starts one export request with the next batch, unless one is under way: one request
+   * at a time, and spans wait in the queue (bounded, drops counted) rather than piling up
+   * in requests when the collector is slower than the program.
+   */
+  #exportNext(): void {
+    if (this.#inFlight || this.#queue.length === 0) return;
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, this.#options.maxExportBatchSize);
-      this.#exporting = this.#exporting.then(() => this.#exportBatch(batch));
-    }
+    const batch = this.#queue.splice(0, this.#options.maxExportBatchSize);
+    this.#inFlight = this.#exportBatch(batch).finally(() => {
+      this.#inFlight = undefined;
+      if (this.#queue.length >= this.#options.maxExportBatchSize) this.#exportNext();
+      else if (this.#queue.length > 0) this.#scheduleExport();
+    });
   }
 
   async #exportBatch(batch: ReadableSpan[]): Promise<void> {

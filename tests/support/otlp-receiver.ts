@@ -213,6 +213,12 @@ export function decodeExportTraceServiceRequest(body: Uint8Array): DecodedSpan[]
 export interface ReceiverBehaviour {
   /** HTTP status to answer with. Default 200. */
   status?: number;
+  /** Answer only after this many ms. */
+  delayMs?: number;
+  /** Reset the connection instead of answering. */
+  reset?: boolean;
+  /** Answer 503 to this many requests first (then `status`). */
+  unavailableFirst?: number;
 }
 
 /**
@@ -233,7 +239,8 @@ export class OtlpReceiver {
     this.behaviour = behaviour;
   }
 
-  static async start(behaviour: ReceiverBehaviour = {}): Promise<OtlpReceiver> {
+  /** Starts listening on 127.0.0.1, on `port` (to come back where a collector went down) or an ephemeral one. */
+  static async start(behaviour: ReceiverBehaviour = {}, port = 0): Promise<OtlpReceiver> {
     const server = createServer();
     const receiver = new OtlpReceiver(server, behaviour);
     server.on('request', (request, response) => receiver.#handle(request, response));
@@ -241,7 +248,7 @@ export class OtlpReceiver {
       receiver.#sockets.add(socket);
       socket.once('close', () => receiver.#sockets.delete(socket));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     return receiver;
   }
 
@@ -290,18 +297,32 @@ export class OtlpReceiver {
     await Promise.all([...sockets, new Promise<void>((resolve) => this.#server.close(() => resolve()))]);
   }
 
+  /** The port it listens on. */
+  get port(): number {
+    return (this.#server.address() as AddressInfo).port;
+  }
+
   #handle(request: IncomingMessage, response: ServerResponse): void {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       this.requests += 1;
-      const status = this.behaviour.status ?? 200;
-      if (status === 200 && request.url === '/v1/traces') {
-        this.spans.push(...decodeExportTraceServiceRequest(Buffer.concat(chunks)));
-        for (const check of [...this.#waiters]) check();
+      const { delayMs = 0, reset = false, unavailableFirst = 0 } = this.behaviour;
+      if (reset) {
+        request.socket.destroy();
+        return;
       }
-      response.writeHead(status, { 'content-type': 'application/x-protobuf' });
-      response.end();
+      const status = this.requests <= unavailableFirst ? 503 : (this.behaviour.status ?? 200);
+      const answer = () => {
+        if (status === 200 && request.url === '/v1/traces') {
+          this.spans.push(...decodeExportTraceServiceRequest(Buffer.concat(chunks)));
+          for (const check of [...this.#waiters]) check();
+        }
+        response.writeHead(status, { 'content-type': 'application/x-protobuf' });
+        response.end();
+      };
+      if (delayMs > 0) setTimeout(answer, delayMs).unref();
+      else answer();
     });
   }
 }
