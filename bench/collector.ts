@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import type { ReceiverBehaviour } from '../tests/support/otlp-receiver';
 
 /** The receiver process, seen from the benchmark. */
 export interface Collector {
@@ -10,8 +11,8 @@ export interface Collector {
   close(): Promise<void>;
 }
 
-export async function startCollector(): Promise<Collector> {
-  const child: ChildProcess = fork(join(__dirname, 'receiver-process.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export async function startCollector(behaviour: ReceiverBehaviour = {}): Promise<Collector> {
+  const child: ChildProcess = fork(join(__dirname, 'receiver-process.js'), [JSON.stringify(behaviour)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const [first] = (await once(child, 'message')) as [{ url: string }];
   return {
     url: first.url,

@@ -11,6 +11,7 @@
 import { writeFileSync } from 'node:fs';
 import { startTelemetry } from '../index';
 import { callCases } from './cases/calls';
+import { collectorFaultCases } from './cases/collector-faults';
 import { exportCases } from './cases/export';
 import { lifecycleCases } from './cases/lifecycle';
 import { batchCases, taskCases } from './cases/tasks';
@@ -44,6 +45,8 @@ export async function runBenchmarks({ config, log = () => {} }: BenchOptions): P
     } finally {
       await telemetry.shutdown();
     }
+    log('collector faults: traced calls with the collector healthy, down, slow');
+    await collectorFaultCases(report, config);
     log('sampled 10%: calls');
     telemetry = startTelemetry({ endpoint: collector.url, sampler: { name: 'parentbased_traceidratio', ratio: 0.1 }, env: {} });
     try {

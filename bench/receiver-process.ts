@@ -2,9 +2,12 @@
  * A loopback OTLP receiver in a process of its own, so decoding the exported spans does
  * not compete with the code being measured. Talks to its parent over IPC.
  */
-import { OtlpReceiver } from '../tests/support/otlp-receiver';
+import { OtlpReceiver, type ReceiverBehaviour } from '../tests/support/otlp-receiver';
 
-void OtlpReceiver.start().then((receiver) => {
+// The behaviour (a slow or failing collector) comes as JSON in the first argument.
+const behaviour = JSON.parse(process.argv[2] ?? '{}') as ReceiverBehaviour;
+
+void OtlpReceiver.start(behaviour).then((receiver) => {
   process.send!({ type: 'url', url: receiver.url });
   process.on('message', (message: { type: string; name?: string }) => {
     if (message.type === 'count') {

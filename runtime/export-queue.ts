@@ -2,6 +2,9 @@ import { TraceFlags, context, diag } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
+/** Export requests at once: two keep a loopback or LAN collector busy while one is answered. */
+const MAX_CONCURRENT_EXPORTS = 2;
+
 /** Limits and pacing of the export queue. */
 export interface ExportQueueOptions {
   /** Spans held for export; past it, new spans are dropped and counted. */
@@ -37,8 +40,8 @@ export class ExportQueue implements SpanProcessor {
   readonly #exporter: SpanExporter;
   readonly #options: ExportQueueOptions;
   #queue: ReadableSpan[] = [];
-  /** The export request under way; spans wait in the bounded queue until it is done. */
-  #inFlight: Promise<void> | undefined;
+  /** Export requests under way; spans wait in the bounded queue until one is done. */
+  readonly #inFlight = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
   #shutdown: Promise<void> | undefined;
   #exported = 0;
@@ -81,10 +84,10 @@ export class ExportQueue implements SpanProcessor {
   /** Exports everything queued so far and waits for it. */
   async forceFlush(): Promise<void> {
     // Bounded: the spans present now, not those that keep arriving during the flush.
-    let rounds = Math.ceil(this.#queue.length / this.#options.maxExportBatchSize) + 1;
-    while ((this.#queue.length > 0 || this.#inFlight) && rounds-- > 0) {
+    let rounds = Math.ceil(this.#queue.length / this.#options.maxExportBatchSize) + MAX_CONCURRENT_EXPORTS;
+    while ((this.#queue.length > 0 || this.#inFlight.size > 0) && rounds-- > 0) {
       this.#exportNext();
-      await this.#inFlight;
+      await Promise.race(this.#inFlight);
     }
   }
 
@@ -107,22 +110,23 @@ export class ExportQueue implements SpanProcessor {
   }
 
   /**
-   * Starts one export request with the next batch, unless one is under way: one request
-   * at a time, and spans wait in the queue (bounded, drops counted) rather than piling up
-   * in requests when the collector is slower than the program.
+   * Starts an export request with the next batch, unless MAX_CONCURRENT_EXPORTS are under
+   * way: spans then wait in the queue (bounded, drops counted) rather than piling up in
+   * requests when the collector is slower than the program.
    */
   #exportNext(): void {
-    if (this.#inFlight || this.#queue.length === 0) return;
+    if (this.#inFlight.size >= MAX_CONCURRENT_EXPORTS || this.#queue.length === 0) return;
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
     const batch = this.#queue.splice(0, this.#options.maxExportBatchSize);
-    this.#inFlight = this.#exportBatch(batch).finally(() => {
-      this.#inFlight = undefined;
+    const request: Promise<void> = this.#exportBatch(batch).finally(() => {
+      this.#inFlight.delete(request);
       if (this.#queue.length >= this.#options.maxExportBatchSize) this.#exportNext();
       else if (this.#queue.length > 0) this.#scheduleExport();
     });
+    this.#inFlight.add(request);
   }
 
   async #exportBatch(batch: ReadableSpan[]): Promise<void> {

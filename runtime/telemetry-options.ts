@@ -30,7 +30,7 @@ export interface TelemetryOptions {
   readonly sampler?: SamplerConfig;
   /** Extra resource attributes (env: `OTEL_RESOURCE_ATTRIBUTES`). */
   readonly resourceAttributes?: Attributes;
-  /** Spans held for export before new ones are dropped and counted. Default 2048. */
+  /** Spans held for export, from every thread, before new ones are dropped and counted. Default 8192. */
   readonly maxQueueSize?: number;
   /** Spans per export request. Default 512. */
   readonly maxExportBatchSize?: number;
@@ -120,7 +120,7 @@ export function resolveTelemetryOptions(options: TelemetryOptions = {}): Resolve
     endpoint: configuredEndpoint ?? DEFAULT_ENDPOINT,
     sampler: options.sampler ? validateSamplerConfig(options.sampler) : samplerConfigFromEnv(env),
     resourceAttributes: options.resourceAttributes ?? {},
-    maxQueueSize: positiveInteger(options, 'maxQueueSize', 2048),
+    maxQueueSize: positiveInteger(options, 'maxQueueSize', 8192),
     maxExportBatchSize: positiveInteger(options, 'maxExportBatchSize', 512),
     scheduledDelayMs: positiveInteger(options, 'scheduledDelayMs', 500),
     exportTimeoutMs: positiveInteger(options, 'exportTimeoutMs', 10_000),

@@ -12,7 +12,7 @@ it('measures every case and ratio, and renders the table and the JSON', async ()
     'call.raw', 'call.untraced', 'call.traced', 'call.sampled10', 'call.untraced.pipelined', 'cast.raw', 'cast.untraced', 'cast.traced',
     'task.piscina', 'task.untraced', 'task.traced', 'task1ms.piscina', 'task1ms.traced', 'batch1ms.sequential', 'batch1ms.parallel',
     'batch10us.sequential', 'batch10us.parallel', 'spawn.worker', 'spawn.genserver', 'restart', 'memory.worker x2', 'memory.genserver x2',
-    'export', 'export.lost',
+    'export', 'export.lost', 'collector.healthy', 'collector.down', 'collector.slow',
   ]) {
     expect(ids).toContain(id);
   }
