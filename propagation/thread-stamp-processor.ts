@@ -9,8 +9,16 @@ export interface ThreadIdentity {
   readonly name: string;
 }
 
-function isWholeMillisecondNear(time: HrTime, nowMillis: number): boolean {
-  return time[1] % 1_000_000 === 0 && Math.abs(time[0] * 1000 + time[1] / 1_000_000 - nowMillis) <= 1;
+/**
+ * Whether the SDK stamped the start itself (the caller gave none). SDK 2.12 records that
+ * in a private field; without it (another SDK version) the stamp is recognised as a whole
+ * millisecond close to now. The field is read, never written.
+ */
+function stampedBySdk(span: Span): boolean {
+  const provided = (span as unknown as { _startTimeProvided?: unknown })._startTimeProvided;
+  if (typeof provided === 'boolean') return !provided;
+  const time: HrTime = span.startTime;
+  return time[1] % 1_000_000 === 0 && Math.abs(time[0] * 1000 + time[1] / 1_000_000 - Date.now()) <= 1;
 }
 
 /**
@@ -19,9 +27,7 @@ function isWholeMillisecondNear(time: HrTime, nowMillis: number): boolean {
  *
  * The SDK sets a span's start from `Date.now()` and derives its end and event times as
  * start + elapsed `performance.now()`; replacing the start at `onStart` therefore moves
- * the whole span onto the shared clock. A start the caller gave explicitly is kept: the
- * SDK's own stamp is a whole millisecond within a millisecond of now, which a caller's
- * time almost never is, and when it is, the precise reading is the better value anyway.
+ * the whole span onto the shared clock. A start the caller gave explicitly is kept.
  */
 export class ThreadStampProcessor implements SpanProcessor {
   readonly #anchor: ClockAnchor;
@@ -33,7 +39,7 @@ export class ThreadStampProcessor implements SpanProcessor {
   }
 
   onStart(span: Span): void {
-    if (isWholeMillisecondNear(span.startTime, Date.now())) {
+    if (stampedBySdk(span)) {
       (span as { startTime: HrTime }).startTime = sharedClockNow(this.#anchor);
     }
     span.setAttribute(ATTR_THREAD_ID, this.#thread.id);
