@@ -1,5 +1,14 @@
 import { SpanKind, SpanStatusCode, context, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { getThreadSpanRelay } from './span-relay';
 import { injectTraceCarrier, type WireContext } from './trace-carrier';
+
+/**
+ * Whether telemetry runs in this thread. When it does not, the runtime creates no span
+ * and no context object at all on the message path: tracing off costs one check.
+ */
+export function tracingOn(): boolean {
+  return getThreadSpanRelay() !== undefined;
+}
 import { runtimeTracer } from './tracer';
 
 /** Marks `span` as failed by `error`: an `exception` event and error status. */
@@ -26,7 +35,7 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
  * reply in one turn of the event loop, with no microtask hops.
  */
 export function runInSpan<T>(record: boolean, name: string, kind: SpanKind, parent: Context, attributes: Attributes, fn: () => T): T {
-  if (!record) return context.with(parent, fn);
+  if (!record || !tracingOn()) return context.with(parent, fn);
   const span = runtimeTracer().startSpan(name, { kind, attributes }, parent);
   let result: T;
   try {

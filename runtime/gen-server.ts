@@ -15,7 +15,7 @@ import type {
   ReplyOf,
 } from '../propagation/gen-server-definition';
 import type { ProcessStartData } from '../propagation/process-protocol';
-import { OPERATION_NAMES, SPAN_KINDS, envelopeTrace, recordFailure } from '../propagation/span-helpers';
+import { OPERATION_NAMES, SPAN_KINDS, envelopeTrace, recordFailure, tracingOn } from '../propagation/span-helpers';
 import { startTimeout, validateTimeout } from '../propagation/timeouts';
 import { injectTraceCarrier } from '../propagation/trace-carrier';
 import { runtimeTracer } from '../propagation/tracer';
@@ -52,7 +52,7 @@ export interface CallOptions {
 }
 
 function clientSpan(record: ProcessRecord, kind: 'call' | 'cast' | 'info'): Span | undefined {
-  if (!record.autoSpans) return undefined;
+  if (!record.autoSpans || !tracingOn()) return undefined;
   return runtimeTracer().startSpan(
     `${record.label}.${OPERATION_NAMES[kind].send}`,
     {

@@ -6,7 +6,7 @@ import { Piscina } from 'piscina';
 import { ATTR_TASK_EXPORT, ATTR_TASK_MODULE } from '../propagation/attributes';
 import { describeValue, fromWireError } from '../propagation/error-wire';
 import { PayloadNotCloneableError, TaskExitError, TaskModuleError, TaskQueueFullError, TaskTimeoutError } from '../propagation/errors';
-import { recordFailure } from '../propagation/span-helpers';
+import { recordFailure, tracingOn } from '../propagation/span-helpers';
 import { getThreadSpanRelay } from '../propagation/span-relay';
 import type { TaskHostData, TaskRequest, TaskResponse } from '../propagation/task-protocol';
 import { validateTimeout } from '../propagation/timeouts';
@@ -265,7 +265,7 @@ export class TaskSupervisor {
     }
     const modulePath = requireModule(task.module);
     if (this.#pending >= this.maxThreads + this.#maxQueue) throw new TaskQueueFullError(this.name, this.#maxQueue);
-    const span: Span | undefined = clientSpan
+    const span: Span | undefined = clientSpan && tracingOn()
       ? runtimeTracer().startSpan(
           `${task.export}.submit`,
           { kind: SpanKind.CLIENT, attributes: { [ATTR_TASK_MODULE]: modulePath, [ATTR_TASK_EXPORT]: task.export, 'worker_otp.task.supervisor': this.name } },

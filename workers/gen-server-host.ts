@@ -33,7 +33,7 @@ import {
 } from '../propagation/exit-reason';
 import { GEN_SERVER_MARK, type From, type GenServerDefinition } from '../propagation/gen-server-definition';
 import type { FromProcess, ProcessStartData, ToProcess, WireProcessRef } from '../propagation/process-protocol';
-import { OPERATION_NAMES, SPAN_KINDS, envelopeTrace, recordFailure, runInSpan } from '../propagation/span-helpers';
+import { OPERATION_NAMES, SPAN_KINDS, envelopeTrace, recordFailure, runInSpan, tracingOn } from '../propagation/span-helpers';
 import { extractTraceContext } from '../propagation/trace-carrier';
 import { runtimeTracer } from '../propagation/tracer';
 import { startTimeout, validateTimeout } from '../propagation/timeouts';
@@ -232,7 +232,7 @@ class GenServerHost {
       this.#exit(fromWireExitReason(envelope.reason), parent, true);
       return undefined;
     }
-    const attributes = this.#start.autoSpans ? this.#messageAttributes(envelope) : {};
+    const attributes = this.#start.autoSpans && tracingOn() ? this.#messageAttributes(envelope) : {};
     let result: Record<string, unknown> | Promise<Record<string, unknown>>;
     try {
       result = runInSpan(
@@ -344,7 +344,7 @@ class GenServerHost {
 
   /** The client span of a message this process sends, unless automatic spans are off. */
   #clientSpan(kind: 'call' | 'cast' | 'info', to: WireProcessRef): Span | undefined {
-    if (!this.#start.autoSpans) return undefined;
+    if (!this.#start.autoSpans || !tracingOn()) return undefined;
     return runtimeTracer().startSpan(
       `${refLabel(to)}.${OPERATION_NAMES[kind].send}`,
       { kind: SPAN_KINDS[kind].client, attributes: { ...this.#attributes(kind), [ATTR_TARGET]: refLabel(to) } },
