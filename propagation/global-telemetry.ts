@@ -1,8 +1,8 @@
 import { context, propagation, trace, type TracerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { TelemetryConflictError } from './errors';
 import { RebindableTracerProvider } from './rebindable-tracer-provider';
+import { W3CPropagator } from './w3c-propagator';
 
 /** This thread's global tracer provider once worker-otp registered it; kept for the thread's life. */
 let registered: RebindableTracerProvider | undefined;
@@ -19,9 +19,7 @@ export function installGlobalTelemetry(provider: TracerProvider): () => void {
   const contextManager = new AsyncLocalStorageContextManager().enable();
   const installed = [
     context.setGlobalContextManager(contextManager),
-    propagation.setGlobalPropagator(
-      new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
-    ),
+    propagation.setGlobalPropagator(new W3CPropagator()),
   ];
   if (registered === undefined) {
     const rebindable = new RebindableTracerProvider();

@@ -1,11 +1,4 @@
 import { diag } from '@opentelemetry/api';
-import {
-  AlwaysOffSampler,
-  AlwaysOnSampler,
-  ParentBasedSampler,
-  TraceIdRatioBasedSampler,
-  type Sampler,
-} from '@opentelemetry/sdk-trace-base';
 
 /**
  * The samplers of `OTEL_TRACES_SAMPLER`, by their standard names:
@@ -74,31 +67,22 @@ export function samplerConfigFromEnv(env: NodeJS.ProcessEnv): SamplerConfig {
   return { name: rawName, ratio };
 }
 
-function rootSampler(config: SamplerConfig): Sampler {
+/**
+ * The decision a worker thread makes for a trace it starts itself (a message with no
+ * context): the configured sampler's, without the SDK. Ratio sampling keeps a trace when
+ * the last 8 hex digits of its id, as a fraction of 2^32, fall below the ratio, so every
+ * thread decides the same way for the same trace.
+ */
+export function rootSampled(config: SamplerConfig, traceId: string): boolean {
   switch (config.name) {
     case 'always_on':
     case 'parentbased_always_on':
-      return new AlwaysOnSampler();
+      return true;
     case 'always_off':
     case 'parentbased_always_off':
-      return new AlwaysOffSampler();
+      return false;
     case 'traceidratio':
     case 'parentbased_traceidratio':
-      return new TraceIdRatioBasedSampler(config.ratio ?? 1);
+      return parseInt(traceId.slice(-8), 16) / 2 ** 32 < (config.ratio ?? 1);
   }
-}
-
-/** The sampler for the main thread: exactly what the configuration names. */
-export function buildSampler(config: SamplerConfig): Sampler {
-  const root = rootSampler(config);
-  return config.name.startsWith('parentbased_') ? new ParentBasedSampler({ root }) : root;
-}
-
-/**
- * The sampler for a worker thread: always parent-based, so a worker follows the decision
- * of whoever sent it the message, and applies the configured sampler only to a trace it
- * starts itself (a message with no context, or a malformed one).
- */
-export function buildWorkerSampler(config: SamplerConfig): Sampler {
-  return new ParentBasedSampler({ root: rootSampler(config) });
 }

@@ -1,5 +1,5 @@
-import type { Attributes, HrTime, Link, SpanContext, SpanKind, SpanStatus } from '@opentelemetry/api';
-import { TraceState, type InstrumentationScope } from '@opentelemetry/core';
+import { createTraceState, type Attributes, type HrTime, type Link, type SpanContext, type SpanKind, type SpanStatus } from '@opentelemetry/api';
+import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 
@@ -51,7 +51,7 @@ function fromWireContext(wire: WireSpanContext): SpanContext {
     spanId: wire.spanId,
     traceFlags: wire.traceFlags,
     isRemote: wire.isRemote ?? false,
-    ...(wire.traceState ? { traceState: new TraceState(wire.traceState) } : {}),
+    ...(wire.traceState ? { traceState: createTraceState(wire.traceState) } : {}),
   };
 }
 

@@ -9,19 +9,9 @@ import {
   type TextMapGetter,
   type TextMapSetter,
 } from '@opentelemetry/api';
-import {
-  CompositePropagator,
-  W3CBaggagePropagator,
-  W3CTraceContextPropagator,
-  suppressTracing,
-} from '@opentelemetry/core';
+import { BAGGAGE_HEADER, TRACEPARENT_HEADER, TRACESTATE_HEADER, W3CPropagator, suppressTracing } from './w3c-propagator';
 
-/** W3C Trace Context header, https://www.w3.org/TR/trace-context/#traceparent-header */
-export const TRACEPARENT_HEADER = 'traceparent';
-/** W3C Trace Context vendor state, https://www.w3.org/TR/trace-context/#tracestate-header */
-export const TRACESTATE_HEADER = 'tracestate';
-/** W3C Baggage header, https://www.w3.org/TR/baggage/#baggage-http-header-format */
-export const BAGGAGE_HEADER = 'baggage';
+export { BAGGAGE_HEADER, TRACEPARENT_HEADER, TRACESTATE_HEADER };
 
 /**
  * The trace context a message carries across a thread boundary, as W3C header values.
@@ -43,9 +33,7 @@ export const UNSAMPLED = 0;
 /** What a message envelope holds in its trace field. `undefined`: no context at all. */
 export type WireContext = TraceCarrier | typeof UNSAMPLED | undefined;
 
-const propagator = new CompositePropagator({
-  propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
-});
+const propagator = new W3CPropagator();
 
 const carrierSetter: TextMapSetter<TraceCarrier> = {
   set(carrier, key, value) {
@@ -98,7 +86,7 @@ export function extractTraceContext(wire: unknown, base: Context = ROOT_CONTEXT)
   try {
     return propagator.extract(base, wire as Record<string, unknown>, carrierGetter);
   } catch (error) {
-    // The W3C propagators do not throw on bad input today; this guards a future one that does.
+    // The propagator does not throw on bad input; this guards against a getter that does.
     diag.debug('worker-otp: ignoring an unreadable trace context', error);
     return base;
   }

@@ -10,7 +10,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { TelemetryAlreadyStartedError } from '../propagation/errors';
 import { installGlobalTelemetry } from '../propagation/global-telemetry';
-import { buildSampler } from '../propagation/sampling';
+import { buildSampler } from './sdk-sampler';
 import { createClockAnchor } from '../propagation/shared-clock';
 import { SpanRelay, setThreadSpanRelay } from '../propagation/span-relay';
 import { fromWireSpan } from '../propagation/span-wire';

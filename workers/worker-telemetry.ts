@@ -1,12 +1,9 @@
 import { getEnvironmentData, isMainThread, threadId } from 'node:worker_threads';
 import { diag } from '@opentelemetry/api';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { installGlobalTelemetry } from '../propagation/global-telemetry';
-import { buildWorkerSampler } from '../propagation/sampling';
 import { SpanRelay, setThreadSpanRelay } from '../propagation/span-relay';
 import { THREAD_TELEMETRY_KEY, type ThreadTelemetryConfig } from '../propagation/thread-telemetry-config';
-import { ThreadStampProcessor } from '../propagation/thread-stamp-processor';
-import { RelaySpanProcessor } from './relay-span-processor';
+import { WorkerTracerProvider } from './worker-tracer';
 
 /** Options for {@link startWorkerTelemetry}. */
 export interface WorkerTelemetryOptions {
@@ -26,9 +23,10 @@ let running: WorkerTelemetry | undefined;
 
 /**
  * Sets up OpenTelemetry in a worker thread, as the main thread's `startTelemetry`
- * configured it: a tracer provider with an AsyncLocalStorage context manager and a
- * parent-based sampler, so `trace.getActiveSpan()` and `trace.getTracer()` work in user
- * code here; ended spans go to the main thread, which exports them.
+ * configured it: a tracer provider with an AsyncLocalStorage context manager and
+ * parent-based sampling, so `trace.getActiveSpan()` and `trace.getTracer()` work in user
+ * code here; ended spans go to the main thread, whose SDK exports them. Only
+ * `@opentelemetry/api` and the context manager are loaded here, not the SDK.
  *
  * Call it once, at the top of a worker's module (worker-otp's own workers already do).
  * Idempotent. Returns `undefined`, and records nothing, when the main thread has not
@@ -45,12 +43,12 @@ export function startWorkerTelemetry(options: WorkerTelemetryOptions = {}): Work
     return undefined;
   }
   const relay = new SpanRelay({ maxPending: config.maxPendingSpans, sendDelayMs: config.sendDelayMs });
-  const provider = new BasicTracerProvider({
-    sampler: buildWorkerSampler(config.sampler),
-    spanProcessors: [
-      new ThreadStampProcessor(config.clock, { id: threadId, name: options.threadName ?? `worker-${threadId}` }),
-      new RelaySpanProcessor(relay),
-    ],
+  const provider = new WorkerTracerProvider({
+    sampler: config.sampler,
+    clock: config.clock,
+    relay,
+    threadId,
+    threadName: options.threadName ?? `worker-${threadId}`,
   });
   installGlobalTelemetry(provider);
   setThreadSpanRelay(relay);

@@ -1,12 +1,7 @@
 import { ROOT_CONTEXT, SpanKind, TraceFlags, trace, diag, DiagLogLevel } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
-import {
-  DEFAULT_SAMPLER,
-  buildSampler,
-  buildWorkerSampler,
-  samplerConfigFromEnv,
-  validateSamplerConfig,
-} from '../../dist/propagation/sampling';
+import { DEFAULT_SAMPLER, rootSampled, samplerConfigFromEnv, validateSamplerConfig } from '../../dist/propagation/sampling';
+import { buildSampler } from '../../dist/runtime/sdk-sampler';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 
@@ -50,12 +45,15 @@ describe('samplers', () => {
     expect(decide(buildSampler({ name: 'parentbased_always_on' }), TraceFlags.NONE)).toBe(SamplingDecision.NOT_RECORD);
   });
 
-  it('worker thread: always follows the caller, and applies the root sampler to new traces', () => {
-    const worker = buildWorkerSampler({ name: 'always_on' });
-    expect(decide(worker, TraceFlags.NONE)).toBe(SamplingDecision.NOT_RECORD);
-    expect(decide(worker, TraceFlags.SAMPLED)).toBe(SamplingDecision.RECORD_AND_SAMPLED);
-    expect(decide(worker)).toBe(SamplingDecision.RECORD_AND_SAMPLED);
-    expect(decide(buildWorkerSampler({ name: 'traceidratio', ratio: 0 }))).toBe(SamplingDecision.NOT_RECORD);
-    expect(decide(buildWorkerSampler({ name: 'traceidratio', ratio: 0 }), TraceFlags.SAMPLED)).toBe(SamplingDecision.RECORD_AND_SAMPLED);
+  it('worker thread, for a trace it starts: the root sampler, the same way for the same trace id', () => {
+    expect(rootSampled({ name: 'parentbased_always_on' }, TRACE_ID)).toBe(true);
+    expect(rootSampled({ name: 'always_off' }, TRACE_ID)).toBe(false);
+    expect(rootSampled({ name: 'traceidratio', ratio: 0 }, TRACE_ID)).toBe(false);
+    expect(rootSampled({ name: 'traceidratio', ratio: 1 }, TRACE_ID)).toBe(true);
+    const ids = Array.from({ length: 2000 }, (_, index) => (index * 2654435761 >>> 0).toString(16).padStart(32, '0'));
+    const kept = ids.filter((id) => rootSampled({ name: 'parentbased_traceidratio', ratio: 0.25 }, id)).length;
+    expect(kept / ids.length).toBeGreaterThan(0.2);
+    expect(kept / ids.length).toBeLessThan(0.3);
+    expect(ids.filter((id) => rootSampled({ name: 'traceidratio', ratio: 0.25 }, id)).length).toBe(kept);
   });
 });
