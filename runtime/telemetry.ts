@@ -15,7 +15,7 @@ import { createClockAnchor } from '../propagation/shared-clock';
 import { SpanRelay, setThreadSpanRelay } from '../propagation/span-relay';
 import { fromWireSpan } from '../propagation/span-wire';
 import { THREAD_TELEMETRY_KEY, type ThreadTelemetryConfig } from '../propagation/thread-telemetry-config';
-import { ThreadStampProcessor } from '../propagation/thread-stamp-processor';
+import { ThreadStampProcessor } from './thread-stamp-processor';
 import { ExportQueue, type ExportStats } from './export-queue';
 import { MemorySpanStore } from './memory-span-store';
 import { resolveTelemetryOptions, type ResolvedTelemetryOptions, type TelemetryOptions } from './telemetry-options';

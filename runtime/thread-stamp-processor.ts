@@ -1,7 +1,7 @@
 import type { HrTime } from '@opentelemetry/api';
 import type { Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { sharedClockNow, type ClockAnchor } from './shared-clock';
-import { ATTR_THREAD_ID, ATTR_THREAD_NAME } from './attributes';
+import { ATTR_THREAD_ID, ATTR_THREAD_NAME } from '../propagation/attributes';
+import { sharedClockNow, type ClockAnchor } from '../propagation/shared-clock';
 
 /** Identifies the thread a span was recorded on (OpenTelemetry `thread.*` conventions). */
 export interface ThreadIdentity {
@@ -22,8 +22,9 @@ function stampedBySdk(span: Span): boolean {
 }
 
 /**
- * Runs first in every thread's provider: tags each span with the thread it ran on and
- * moves its start onto the process-wide shared clock.
+ * Runs first in the main thread's SDK provider: tags each span with the thread it ran on
+ * and moves its start onto the process-wide shared clock (worker threads' tracer does
+ * both natively, see `workers/worker-tracer.ts`).
  *
  * The SDK sets a span's start from `Date.now()` and derives its end and event times as
  * start + elapsed `performance.now()`; replacing the start at `onStart` therefore moves
