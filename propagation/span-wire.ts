@@ -13,7 +13,8 @@ interface WireSpanContext {
 
 /**
  * An ended span as it travels from a worker thread to the main thread: plain data that
- * structured cloning copies as is. Times are already on the shared clock (see
+ * structured cloning copies as is. Worker spans are born in this form
+ * (`workers/worker-tracer.ts`). Times are already on the shared clock (see
  * `shared-clock.ts`), so the main thread uses them unchanged.
  */
 export interface WireSpan {
@@ -33,18 +34,6 @@ export interface WireSpan {
   scope: InstrumentationScope;
 }
 
-function toWireContext(spanContext: SpanContext): WireSpanContext {
-  const wire: WireSpanContext = {
-    traceId: spanContext.traceId,
-    spanId: spanContext.spanId,
-    traceFlags: spanContext.traceFlags,
-  };
-  const traceState = spanContext.traceState?.serialize();
-  if (traceState) wire.traceState = traceState;
-  if (spanContext.isRemote) wire.isRemote = true;
-  return wire;
-}
-
 function fromWireContext(wire: WireSpanContext): SpanContext {
   return {
     traceId: wire.traceId,
@@ -52,31 +41,6 @@ function fromWireContext(wire: WireSpanContext): SpanContext {
     traceFlags: wire.traceFlags,
     isRemote: wire.isRemote ?? false,
     ...(wire.traceState ? { traceState: createTraceState(wire.traceState) } : {}),
-  };
-}
-
-/** Copies an ended span into its wire form. */
-export function toWireSpan(span: ReadableSpan): WireSpan {
-  const scope = span.instrumentationScope;
-  return {
-    name: span.name,
-    kind: span.kind,
-    context: toWireContext(span.spanContext()),
-    ...(span.parentSpanContext ? { parent: toWireContext(span.parentSpanContext) } : {}),
-    startTime: span.startTime,
-    endTime: span.endTime,
-    status: span.status,
-    attributes: span.attributes,
-    events: span.events,
-    links: span.links.map((link) => ({
-      context: toWireContext(link.context),
-      ...(link.attributes ? { attributes: link.attributes } : {}),
-      ...(link.droppedAttributesCount ? { droppedAttributesCount: link.droppedAttributesCount } : {}),
-    })),
-    droppedAttributesCount: span.droppedAttributesCount,
-    droppedEventsCount: span.droppedEventsCount,
-    droppedLinksCount: span.droppedLinksCount,
-    scope: { name: scope.name, version: scope.version, schemaUrl: scope.schemaUrl },
   };
 }
 

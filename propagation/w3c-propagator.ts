@@ -1,5 +1,4 @@
 import {
-  TraceFlags,
   createContextKey,
   createTraceState,
   isSpanContextValid,
@@ -136,7 +135,3 @@ export class W3CPropagator implements TextMapPropagator {
   }
 }
 
-/** Whether a span context says "sampled". */
-export function isSampled(spanContext: SpanContext): boolean {
-  return (spanContext.traceFlags & TraceFlags.SAMPLED) !== 0;
-}

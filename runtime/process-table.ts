@@ -90,11 +90,6 @@ export class ProcessTable {
     return pid === undefined ? undefined : this.#processes.get(pid);
   }
 
-  /** Every live process, in start order. */
-  list(): ProcessRecord[] {
-    return [...this.#processes.values()];
-  }
-
   /**
    * Adds a process whose thread was just created, with its name registered (the caller
    * checked the name is free). Wires its messages and its exit.
