@@ -14,7 +14,7 @@ import { runAlone } from './support/example-main';
 import { ProgressBar } from './support/progress-bar';
 import { check, type Scenario } from './support/scenario';
 
-const ITEMS = 800;
+const ITEMS = 1200;
 const crunch = taskRef<typeof CpuTasks, 'crunch'>(join(__dirname, 'cpu-tasks.js'), 'crunch');
 const tracer = trace.getTracer('cpu-batch');
 
