@@ -38,6 +38,7 @@ import { extractTraceContext } from '../propagation/trace-carrier';
 import { runtimeTracer } from '../propagation/tracer';
 import { startTimeout, validateTimeout } from '../propagation/timeouts';
 import { installProcessRuntime, type ProcessCallOptions, type ProcessRef, type TimerRef } from './process-api';
+import type { SpanRelay } from '../propagation/span-relay';
 import { startWorkerTelemetry } from './worker-telemetry';
 
 const DEFAULT_CALL_TIMEOUT_MS = 5000;
@@ -78,7 +79,7 @@ const NOREPLY_SHAPES = '{ noreply: true, state } or { stop, state }';
 class GenServerHost {
   readonly #start: ProcessStartData;
   readonly #port = parentPort!;
-  readonly #relay = startWorkerTelemetry({ threadName: (workerData as ProcessStartData).name ?? `<0.${(workerData as ProcessStartData).pid}>` })?.relay;
+  readonly #relay: SpanRelay | undefined;
   readonly #mailbox: MailboxEntry[] = [];
   readonly #outbound = new Map<number, OutboundCall>();
   #definition!: GenServerDefinition;
@@ -92,6 +93,7 @@ class GenServerHost {
   constructor(start: ProcessStartData) {
     this.#start = start;
     this.#label = start.name ?? start.defaultLabel;
+    this.#relay = startWorkerTelemetry({ threadName: start.name ?? `<0.${start.pid}>` })?.relay;
     this.#relay?.addUpstream({ sendSpans: (spans) => this.#port.postMessage({ type: 'spans', spans } satisfies FromProcess) });
     this.#port.on('message', (message: ToProcess) => this.#receive(message));
   }
