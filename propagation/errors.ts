@@ -4,6 +4,8 @@
  * `propagation/` because errors cross threads: both sides rebuild a class from its code.
  */
 
+import { formatPid } from './process-protocol';
+
 /** Base class of every error worker-otp raises on purpose. */
 export class WorkerOtpError extends Error {
   /** Stable identifier, e.g. `ERR_TELEMETRY_ALREADY_STARTED`. */
@@ -59,7 +61,7 @@ export interface ProcessLabel {
 }
 
 function label(process: ProcessLabel): string {
-  const pid = process.pid === undefined ? undefined : `<0.${process.pid}>`;
+  const pid = process.pid === undefined ? undefined : formatPid(process.pid);
   if (process.name && pid) return `${process.name} (${pid})`;
   return process.name ?? pid ?? 'a process';
 }
@@ -97,6 +99,11 @@ export class ProcessExitError extends WorkerOtpError {
   }
 }
 
+/** Whether `error` is the DataCloneError postMessage throws for a value it cannot clone. */
+export function isDataCloneError(error: unknown): boolean {
+  return (error as { name?: string } | null)?.name === 'DataCloneError';
+}
+
 /** A message or reply could not be structured-cloned; nothing was delivered. */
 export class PayloadNotCloneableError extends WorkerOtpError {
   constructor(what: string, cause: unknown) {
@@ -113,7 +120,7 @@ export class PayloadNotCloneableError extends WorkerOtpError {
 export class NameAlreadyRegisteredError extends WorkerOtpError {
   readonly processName: string;
   constructor(processName: string, holder: number) {
-    super('ERR_NAME_TAKEN', `worker-otp: the name ${processName} is already registered to <0.${holder}>; stop it first or choose another name`);
+    super('ERR_NAME_TAKEN', `worker-otp: the name ${processName} is already registered to ${formatPid(holder)}; stop it first or choose another name`);
     this.processName = processName;
   }
 }

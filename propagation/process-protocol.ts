@@ -12,6 +12,11 @@ import type { From } from './gen-server-definition';
 import type { WireSpan } from './span-wire';
 import type { WireContext } from './trace-carrier';
 
+/** Erlang-style display of a pid number: `<0.42>`. */
+export function formatPid(pid: number): string {
+  return `<0.${pid}>`;
+}
+
 /** A process as messages name it: its pid number, or its registered name. */
 export type WireProcessRef = number | string;
 

@@ -3,6 +3,7 @@ import { SpanKind, SpanStatusCode, context, diag, trace, type Context, type Span
 import type { Endpoint } from 'comlink';
 import { ATTR_RPC_METHOD, ATTR_RPC_SYSTEM } from './attributes';
 import { FlushTimeoutError } from './errors';
+import { FlushRequests } from './flush-requests';
 import { getThreadSpanRelay } from './span-relay';
 import type { WireSpan } from './span-wire';
 import { extractTraceContext, injectTraceCarrier, type WireContext } from './trace-carrier';
@@ -128,8 +129,7 @@ class TracedEndpoint {
   readonly #listeners = new Set<Listener>();
   /** Open Comlink call spans by message id: client spans here, server spans on the exposed side. */
   readonly #openSpans = new Map<string, Span>();
-  readonly #flushWaiters = new Map<number, () => void>();
-  #nextFlushId = 1;
+  readonly #flushes = new FlushRequests();
   #unregister: (() => void) | undefined;
   #closed = false;
 
@@ -219,7 +219,7 @@ class TracedEndpoint {
     }
     if (data.spans) getThreadSpanRelay()?.accept(data.spans);
     if (data.flushed !== undefined) {
-      this.#flushWaiters.get(data.flushed)?.();
+      this.#flushes.acknowledge(data.flushed);
       return;
     }
     if (data.flush !== undefined) {
@@ -263,21 +263,11 @@ class TracedEndpoint {
 
   #requestFlush(timeoutMs: number): Promise<void> {
     if (this.#closed) return Promise.resolve();
-    const id = this.#nextFlushId++;
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        this.#flushWaiters.delete(id);
-        diag.warn(new FlushTimeoutError(timeoutMs).message);
-        resolve();
-      }, timeoutMs);
-      timer.unref();
-      this.#flushWaiters.set(id, () => {
-        clearTimeout(timer);
-        this.#flushWaiters.delete(id);
-        resolve();
-      });
-      this.#post({ __worker_otp: 1, flush: { id, timeoutMs } });
-    });
+    return this.#flushes.request(
+      timeoutMs,
+      (id) => this.#post({ __worker_otp: 1, flush: { id, timeoutMs } }),
+      () => diag.warn(new FlushTimeoutError(timeoutMs).message),
+    );
   }
 
   #addListener(listener: Listener): void {
@@ -319,7 +309,7 @@ class TracedEndpoint {
   #close(): void {
     this.#closed = true;
     this.#releaseRelay();
-    for (const settle of this.#flushWaiters.values()) settle();
+    this.#flushes.settleAll();
     for (const span of this.#openSpans.values()) {
       span.setStatus({ code: SpanStatusCode.ERROR, message: 'the other end of the endpoint closed before replying' });
       span.end();

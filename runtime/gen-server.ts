@@ -4,7 +4,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { context, type Span, type SpanContext } from '@opentelemetry/api';
 import { ATTR_MESSAGE_KIND, ATTR_PID, ATTR_PROCESS_NAME } from '../propagation/attributes';
 import { describeValue } from '../propagation/error-wire';
-import { CallTimeoutError, NameAlreadyRegisteredError, StartError } from '../propagation/errors';
+import { CallTimeoutError, NameAlreadyRegisteredError, StartError, isDataCloneError } from '../propagation/errors';
 import { describeExitReason, exitReasonFrom, toWireExitReason, type ExitReason, type StopReason } from '../propagation/exit-reason';
 import type {
   CallOf,
@@ -335,7 +335,7 @@ export async function startGenServer<D extends GenServerDefinition = GenServerDe
       ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
     });
   } catch (error) {
-    throw (error as { name?: string }).name === 'DataCloneError'
+    throw isDataCloneError(error)
       ? new StartError('ERR_PAYLOAD_NOT_CLONEABLE', `worker-otp start: the init argument cannot cross a thread (${(error as Error).message}); pass plain data`, undefined, error)
       : error;
   }

@@ -9,10 +9,7 @@ export interface Pid {
 /** A process, as the API names it: its pid, or the name it was registered under. */
 export type ProcessRef = Pid | string;
 
-/** Erlang-style display of a pid: `<0.42>`. */
-export function formatPid(pid: number): string {
-  return `<0.${pid}>`;
-}
+export { formatPid } from '../propagation/process-protocol';
 
 /** Makes the pid of process number `pid`. */
 export function makePid(pid: number): Pid {

@@ -1,7 +1,8 @@
 import type { Worker } from 'node:worker_threads';
 import { SpanStatusCode, diag, type SpanContext } from '@opentelemetry/api';
 import { describeValue, fromWireError, toWireError } from '../propagation/error-wire';
-import { NoProcessError, PayloadNotCloneableError, ProcessExitError } from '../propagation/errors';
+import { NoProcessError, PayloadNotCloneableError, ProcessExitError, isDataCloneError } from '../propagation/errors';
+import { FlushRequests } from '../propagation/flush-requests';
 import { KILLED, describeExitReason, fromWireExitReason, type ExitReason } from '../propagation/exit-reason';
 import type { From } from '../propagation/gen-server-definition';
 import type { FromProcess, ToProcess, WireProcessRef } from '../propagation/process-protocol';
@@ -43,10 +44,6 @@ export interface ProcessRecord {
 const MAIN_PID = 0;
 const fromKey = (from: From) => `${from.pid}:${from.ref}`;
 
-function isDataCloneError(error: unknown): boolean {
-  return (error as { name?: string })?.name === 'DataCloneError';
-}
-
 /**
  * The main thread's table of processes: pids, registered names, and the routing of every
  * envelope between the main thread and process threads (and from one process to another,
@@ -57,10 +54,9 @@ export class ProcessTable {
   readonly #processes = new Map<number, ProcessRecord>();
   readonly #names = new Map<string, number>();
   readonly #pendingCalls = new Map<number, PendingCall>();
-  readonly #flushWaiters = new Map<number, () => void>();
+  readonly #flushes = new FlushRequests();
   #nextPid = 1;
   #nextRef = 1;
-  #nextFlushId = 1;
 
   /** Takes the next pid number. */
   allocatePid(): number {
@@ -219,7 +215,7 @@ export class ProcessTable {
         this.#markExiting(record, fromWireExitReason(message.reason));
         return;
       case 'flushed':
-        this.#flushWaiters.get(message.id)?.();
+        this.#flushes.acknowledge(message.id);
         return;
       case 'reply':
       case 'reply_failed':
@@ -263,26 +259,15 @@ export class ProcessTable {
 
   #requestFlush(record: ProcessRecord, timeoutMs: number): Promise<void> {
     if (record.exitReason !== undefined) return Promise.resolve();
-    const id = this.#nextFlushId++;
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.#flushWaiters.delete(id);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        diag.warn(`worker-otp telemetry: ${record.label} (${formatPid(record.pid)}) did not send its spans within ${timeoutMs} ms`);
-        done();
-      }, timeoutMs);
-      timer.unref();
-      this.#flushWaiters.set(id, done);
-      void record.exited.then(done);
-      try {
+    return this.#flushes.request(
+      timeoutMs,
+      (id) => {
+        // A process that exits meanwhile has sent what it had: its exit message carried it.
+        void record.exited.then(() => this.#flushes.acknowledge(id));
         this.deliver(record, { type: 'flush', id, timeoutMs }, 'flush request');
-      } catch {
-        done();
-      }
-    });
+      },
+      () => diag.warn(`worker-otp telemetry: ${record.label} (${formatPid(record.pid)}) did not send its spans within ${timeoutMs} ms`),
+    );
   }
 }
 

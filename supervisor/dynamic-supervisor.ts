@@ -1,7 +1,7 @@
 import { describeValue } from '../propagation/error-wire';
 import { SupervisorError } from '../propagation/errors';
 import type { ExitReason, StopReason } from '../propagation/exit-reason';
-import type { Pid } from '../runtime/pid';
+import { formatPid, type Pid } from '../runtime/pid';
 import type { ChildSpec } from './child-spec';
 import { Supervisor, type ChildCounts, type ChildInfo, type SupervisorOptions } from './supervisor';
 
@@ -58,7 +58,7 @@ export class DynamicSupervisor {
   /** Stops the child with this pid and removes it. */
   async terminateChild(pid: Pid): Promise<void> {
     const child = this.#supervisor.whichChildren().find((info) => typeof info.pid === 'object' && info.pid.pid === pid?.pid);
-    if (!child) throw new SupervisorError('ERR_CHILD_NOT_FOUND', `worker-otp supervisor ${this.name}: no child has pid <0.${pid?.pid}>`);
+    if (!child) throw new SupervisorError('ERR_CHILD_NOT_FOUND', `worker-otp supervisor ${this.name}: no child has pid ${formatPid(pid?.pid)}`);
     await this.#supervisor.terminateChild(child.id);
   }
 

@@ -5,7 +5,7 @@ import { SpanKind, context, trace, type Span } from '@opentelemetry/api';
 import { Piscina } from 'piscina';
 import { ATTR_TASK_EXPORT, ATTR_TASK_MODULE } from '../propagation/attributes';
 import { describeValue, fromWireError } from '../propagation/error-wire';
-import { PayloadNotCloneableError, TaskExitError, TaskModuleError, TaskQueueFullError, TaskTimeoutError } from '../propagation/errors';
+import { PayloadNotCloneableError, TaskExitError, TaskModuleError, TaskQueueFullError, TaskTimeoutError, isDataCloneError } from '../propagation/errors';
 import { recordFailure, tracingOn } from '../propagation/span-helpers';
 import { getThreadSpanRelay } from '../propagation/span-relay';
 import type { TaskHostData, TaskRequest, TaskResponse } from '../propagation/task-protocol';
@@ -313,7 +313,7 @@ export class TaskSupervisor {
   #explain(label: string, error: unknown, cancelReason: Error | undefined): Error {
     const name = (error as { name?: string })?.name;
     if (name === 'AbortError' && cancelReason) return cancelReason;
-    if (name === 'DataCloneError') return new PayloadNotCloneableError('task arguments', error);
+    if (isDataCloneError(error)) return new PayloadNotCloneableError('task arguments', error);
     return new TaskExitError(label, error);
   }
 }

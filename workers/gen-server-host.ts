@@ -23,6 +23,7 @@ import {
   ProcessContextError,
   StartError,
   UndefinedCallbackError,
+  isDataCloneError,
 } from '../propagation/errors';
 import {
   describeExitReason,
@@ -32,7 +33,7 @@ import {
   type ExitReason,
 } from '../propagation/exit-reason';
 import { GEN_SERVER_MARK, type From, type GenServerDefinition } from '../propagation/gen-server-definition';
-import type { FromProcess, ProcessStartData, ToProcess, WireProcessRef } from '../propagation/process-protocol';
+import { formatPid, type FromProcess, type ProcessStartData, type ToProcess, type WireProcessRef } from '../propagation/process-protocol';
 import { OPERATION_NAMES, SPAN_KINDS, envelopeTrace, recordFailure, runInSpan, tracingOn } from '../propagation/span-helpers';
 import { extractTraceContext } from '../propagation/trace-carrier';
 import { runtimeTracer } from '../propagation/tracer';
@@ -55,10 +56,6 @@ interface OutboundCall {
   timer: NodeJS.Timeout | undefined;
 }
 
-function isDataCloneError(error: unknown): boolean {
-  return (error as { name?: string })?.name === 'DataCloneError';
-}
-
 function wireRef(target: ProcessRef): WireProcessRef {
   if (typeof target === 'string') return target;
   if (target !== null && typeof target === 'object' && Number.isInteger(target.pid)) return target.pid;
@@ -66,7 +63,7 @@ function wireRef(target: ProcessRef): WireProcessRef {
 }
 
 function refLabel(target: WireProcessRef): string {
-  return typeof target === 'string' ? target : `<0.${target}>`;
+  return typeof target === 'string' ? target : formatPid(target);
 }
 
 function hasKey<K extends string>(value: object, key: K): value is Record<K, unknown> {
@@ -93,7 +90,7 @@ class GenServerHost {
   constructor(start: ProcessStartData) {
     this.#start = start;
     this.#label = start.name ?? start.defaultLabel;
-    this.#relay = startWorkerTelemetry({ threadName: start.name ?? `<0.${start.pid}>` })?.relay;
+    this.#relay = startWorkerTelemetry({ threadName: start.name ?? formatPid(start.pid) })?.relay;
     this.#relay?.addUpstream({ sendSpans: (spans) => this.#port.postMessage({ type: 'spans', spans } satisfies FromProcess) });
     this.#port.on('message', (message: ToProcess) => this.#receive(message));
   }
