@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import type { ResourceLimits } from 'node:worker_threads';
 import { SpanKind, context, trace, type Span } from '@opentelemetry/api';
@@ -7,11 +8,12 @@ import { ATTR_TASK_EXPORT, ATTR_TASK_MODULE } from '../propagation/attributes';
 import { describeValue, fromWireError } from '../propagation/error-wire';
 import { PayloadNotCloneableError, TaskExitError, TaskModuleError, TaskQueueFullError, TaskTimeoutError, isDataCloneError } from '../propagation/errors';
 import { recordFailure, tracingOn } from '../propagation/span-helpers';
-import { getThreadSpanRelay } from '../propagation/span-relay';
-import type { TaskHostData, TaskRequest, TaskResponse } from '../propagation/task-protocol';
+import type { TaskHostData, TaskMessage, TaskRequest } from '../propagation/task-protocol';
+import { TaskSlots } from '../propagation/task-slots';
 import { validateTimeout } from '../propagation/timeouts';
 import { injectTraceCarrier } from '../propagation/trace-carrier';
 import { runtimeTracer } from '../propagation/tracer';
+import { TaskDispatcher, dispatchedPoolOptions } from './task-dispatcher';
 import { DEFAULT_TASK_TIMEOUT_MS, Task, type TaskArgs, type TaskOutcome, type TaskRef, type TaskResult } from './task';
 
 const TASK_HOST_PATH = join(__dirname, '..', 'workers', 'task-host.js');
@@ -79,15 +81,17 @@ function requireModule(modulePath: string): string {
 export class TaskSupervisor {
   readonly name: string;
   readonly #pool: Piscina;
+  readonly #dispatcher: TaskDispatcher;
   readonly #autoSpans: boolean;
   readonly #maxQueue: number;
   /** Tasks submitted and not settled: running ones plus queued ones. */
   #pending = 0;
   #closed: Promise<void> | undefined;
 
-  private constructor(name: string, pool: Piscina, autoSpans: boolean, maxQueue: number | 'auto') {
+  private constructor(name: string, pool: Piscina, dispatcher: TaskDispatcher, autoSpans: boolean, maxQueue: number | 'auto') {
     this.name = name;
     this.#pool = pool;
+    this.#dispatcher = dispatcher;
     this.#autoSpans = autoSpans;
     this.#maxQueue = maxQueue === 'auto' ? pool.options.maxThreads ** 2 : maxQueue;
   }
@@ -98,26 +102,30 @@ export class TaskSupervisor {
     const name = options.name ?? 'task_supervisor';
     for (const field of ['minThreads', 'maxThreads', 'idleTimeout'] as const) {
       const value = options[field];
-      if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
-        throw new RangeError(`worker-otp task supervisor: options.${field} must be an integer >= 0; got ${describeValue(value)}`);
+      const least = field === 'maxThreads' ? 1 : 0;
+      if (value !== undefined && (!Number.isInteger(value) || value < least)) {
+        throw new RangeError(`worker-otp task supervisor: options.${field} must be an integer >= ${least}; got ${describeValue(value)}`);
       }
     }
     const maxQueue = options.maxQueue ?? Infinity;
     if (maxQueue !== 'auto' && maxQueue !== Infinity && (!Number.isInteger(maxQueue) || maxQueue < 0)) {
       throw new RangeError(`worker-otp task supervisor: options.maxQueue must be an integer >= 0 or 'auto'; got ${describeValue(options.maxQueue)}`);
     }
-    const hostData: TaskHostData = { supervisorName: name };
-    // maxQueue is enforced here, not by Piscina: Piscina 5 does not apply it to tasks that
-    // carry an AbortSignal, and every task here does (for timeouts and shutdown).
+    // Piscina's own queue and maxQueue are not used: tasks wait in the dispatcher's queue.
+    // Piscina's default, made explicit: the slot table is sized by it.
+    const maxThreads = Math.max(options.maxThreads ?? Math.ceil(availableParallelism() * 1.5), options.minThreads ?? 1);
+    const slots = new TaskSlots(TaskDispatcher.slotCapacity(maxThreads));
+    const hostData: TaskHostData = { supervisorName: name, slots: slots.buffer };
     const pool = new Piscina({
       filename: TASK_HOST_PATH,
       workerData: hostData,
+      maxThreads,
+      ...dispatchedPoolOptions(maxThreads),
       ...(options.minThreads !== undefined ? { minThreads: options.minThreads } : {}),
-      ...(options.maxThreads !== undefined ? { maxThreads: options.maxThreads } : {}),
       ...(options.idleTimeout !== undefined ? { idleTimeout: options.idleTimeout } : {}),
       ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
     });
-    return new TaskSupervisor(name, pool, options.autoSpans ?? true, maxQueue);
+    return new TaskSupervisor(name, pool, new TaskDispatcher(pool, slots, maxThreads), options.autoSpans ?? true, maxQueue);
   }
 
   /** Threads the pool has now (started or starting). */
@@ -242,20 +250,22 @@ export class TaskSupervisor {
     if (!Number.isInteger(threads) || threads < 1 || threads > this.maxThreads) {
       throw new RangeError(`worker-otp task supervisor: warmUp(threads) takes an integer from 1 to maxThreads (${this.maxThreads}); got ${describeValue(threads)}`);
     }
-    const counter = new SharedArrayBuffer(4);
-    const request: TaskRequest = { module: '', export: '', mode: 'barrier', args: [counter, threads], trace: undefined, autoSpans: false };
-    // A signal makes each barrier task abortable, and Piscina never gives an abortable
-    // task to a busy thread: every barrier task lands on a thread of its own.
-    const arrivals = Array.from({ length: threads }, () => this.#pool.run(request, { signal: new AbortController().signal }) as Promise<TaskResponse>);
+    const message: TaskMessage = { kind: 'barrier', counter: new SharedArrayBuffer(4), threads };
+    // A signal makes each barrier task abortable, and abortable tasks only go to idle
+    // threads: every barrier task lands on a thread of its own.
+    const arrivals = Array.from({ length: threads }, () => this.#pool.run(message, { signal: new AbortController().signal }) as Promise<boolean>);
     const responses = await Promise.all(arrivals);
-    if (responses.some((response) => !response.ok || response.value !== true)) {
+    if (responses.some((arrived) => arrived !== true)) {
       throw new TaskExitError('warmUp', new Error(`not all ${threads} threads started within 30 s`));
     }
   }
 
-  /** Waits for running tasks to finish, then ends the pool's threads. Idempotent. */
+  /**
+   * Refuses new tasks (they reject with `TaskExitError`), waits for the submitted ones to
+   * finish, then ends the pool's threads. Idempotent.
+   */
   shutdown(): Promise<void> {
-    this.#closed ??= this.#pool.close().then(() => this.#pool.destroy());
+    this.#closed ??= this.#dispatcher.close().then(() => this.#pool.destroy());
     return this.#closed;
   }
 
@@ -280,18 +290,20 @@ export class TaskSupervisor {
       args,
       trace: injectTraceCarrier(span ? trace.setSpan(active, span) : active),
       autoSpans: this.#autoSpans,
+      slot: -1,
     };
-    const abort = new AbortController();
+    // The latest reason wins: a task shut down after its await timed out reports the shutdown.
+    let firstCancelReason: Error | undefined;
     let cancelReason: Error | undefined;
+    const dispatched = this.#dispatcher.submit(request);
     this.#pending += 1;
-    const running = (this.#pool.run(request, { signal: abort.signal }) as Promise<TaskResponse>).finally(() => (this.#pending -= 1)).then(
+    const running = dispatched.response.finally(() => (this.#pending -= 1)).then(
       (response) => {
-        if (response.spans) getThreadSpanRelay()?.accept(response.spans);
         if (!response.ok) throw fromWireError(response.error);
         return response.value;
       },
       (error: unknown) => {
-        throw this.#explain(task.export, error, cancelReason);
+        throw error === firstCancelReason ? cancelReason : this.#explain(task.export, error);
       },
     );
     if (span) {
@@ -304,15 +316,14 @@ export class TaskSupervisor {
       );
     }
     return new Task(task.export, running, (reason) => {
+      firstCancelReason ??= reason;
       cancelReason = reason;
-      abort.abort();
+      dispatched.cancel(reason);
     });
   }
 
-  /** Turns Piscina's rejections into worker-otp's typed errors. */
-  #explain(label: string, error: unknown, cancelReason: Error | undefined): Error {
-    const name = (error as { name?: string })?.name;
-    if (name === 'AbortError' && cancelReason) return cancelReason;
+  /** Turns the pool's rejections into worker-otp's typed errors. */
+  #explain(label: string, error: unknown): Error {
     if (isDataCloneError(error)) return new PayloadNotCloneableError('task arguments', error);
     return new TaskExitError(label, error);
   }

@@ -1,8 +1,11 @@
 /**
- * The Piscina worker of every TaskSupervisor: imports the task's module (once per
- * thread), calls the named export inside the caller's trace context under a `<export>.run`
- * span, and answers with the result or the error, plus the spans the thread ended.
- * It never throws: a thrown error travels as a value, with its class, code and cause.
+ * The Piscina worker of every TaskSupervisor. It runs the tasks of the bundles it is given
+ * one at a time, in order, so a thread never runs two tasks at once and cancelling the one
+ * that runs (by ending the thread) touches no other running task. For each task it claims
+ * the task's slot (skipping one cancelled while queued), imports the task's module (once
+ * per thread), calls the named export inside the caller's trace context under a
+ * `<export>.run` span, and records the result or the error. It never throws: a thrown
+ * error travels as a value, with its class, code and cause.
  */
 import { pathToFileURL } from 'node:url';
 import { threadId, workerData } from 'node:worker_threads';
@@ -10,40 +13,39 @@ import { SpanKind } from '@opentelemetry/api';
 import { ATTR_TASK_EXPORT, ATTR_TASK_ITEMS, ATTR_TASK_MODULE } from '../propagation/attributes';
 import { toWireError } from '../propagation/error-wire';
 import { PayloadNotCloneableError, TaskModuleError } from '../propagation/errors';
-import { runInSpan } from '../propagation/span-helpers';
-import type { TaskHostData, TaskRequest, TaskResponse } from '../propagation/task-protocol';
+import { isPromiseLike, runInSpan } from '../propagation/span-helpers';
+import type { BundleResponse, TaskHostData, TaskMessage, TaskRequest, TaskResponse } from '../propagation/task-protocol';
+import { TaskSlots } from '../propagation/task-slots';
 import { extractTraceContext } from '../propagation/trace-carrier';
 import { startWorkerTelemetry } from './worker-telemetry';
 
 const hostData = workerData as TaskHostData;
+const slots = new TaskSlots(hostData.slots);
 const relay = startWorkerTelemetry({ threadName: `${hostData.supervisorName}#${threadId}` })?.relay;
-const modules = new Map<string, Promise<Record<string, unknown>>>();
 
 type TaskFunction = (...args: unknown[]) => unknown;
+type ModuleExports = Record<string, unknown>;
 
-async function loadExport(modulePath: string, exportName: string): Promise<TaskFunction> {
-  let loading = modules.get(modulePath);
-  if (loading === undefined) {
-    loading = import(pathToFileURL(modulePath).href) as Promise<Record<string, unknown>>;
-    modules.set(modulePath, loading);
-  }
-  let loaded: Record<string, unknown>;
+/** Modules imported so far; a task of a loaded module starts in the same turn. */
+const loadedModules = new Map<string, ModuleExports>();
+
+async function loadModule(modulePath: string): Promise<void> {
   try {
-    loaded = await loading;
+    loadedModules.set(modulePath, (await import(pathToFileURL(modulePath).href)) as ModuleExports);
   } catch (error) {
-    modules.delete(modulePath);
     throw new TaskModuleError('ERR_TASK_MODULE_LOAD', `could not load ${modulePath}: ${(error as Error).message}`, error);
   }
+}
+
+function findExport(modulePath: string, exportName: string, exports: ModuleExports): TaskFunction {
   // CommonJS modules arrive through import() with their exports on `default` too.
-  const candidate = loaded[exportName] ?? (loaded.default as Record<string, unknown> | undefined)?.[exportName];
-  if (typeof candidate !== 'function') {
-    const found = Object.keys(loaded).filter((key) => key !== 'default' && typeof loaded[key] === 'function');
-    throw new TaskModuleError(
-      'ERR_TASK_EXPORT_NOT_FOUND',
-      `${modulePath} has no exported function ${exportName} (found ${found.length ? found.join(', ') : 'none'})`,
-    );
-  }
-  return candidate as TaskFunction;
+  const candidate = exports[exportName] ?? (exports.default as ModuleExports | undefined)?.[exportName];
+  if (typeof candidate === 'function') return candidate as TaskFunction;
+  const found = Object.keys(exports).filter((key) => key !== 'default' && typeof exports[key] === 'function');
+  throw new TaskModuleError(
+    'ERR_TASK_EXPORT_NOT_FOUND',
+    `${modulePath} has no exported function ${exportName} (found ${found.length ? found.join(', ') : 'none'})`,
+  );
 }
 
 /** A result the thread cannot post would kill it inside Piscina; check it here instead. */
@@ -57,6 +59,80 @@ function assertCloneable(value: unknown): void {
   } catch (error) {
     throw new PayloadNotCloneableError('task result', error);
   }
+}
+
+const elapsedMicros = (started: number) => Math.round((performance.now() - started) * 1000);
+
+function failed(started: number, error: unknown): TaskResponse {
+  return { ok: false, error: toWireError(error), micros: elapsedMicros(started) };
+}
+
+function succeeded(started: number, value: unknown): TaskResponse {
+  try {
+    assertCloneable(value);
+  } catch (error) {
+    return failed(started, error);
+  }
+  return { ok: true, value, micros: elapsedMicros(started) };
+}
+
+function invoke(request: TaskRequest, fn: TaskFunction): unknown {
+  const attributes = {
+    [ATTR_TASK_MODULE]: request.module,
+    [ATTR_TASK_EXPORT]: request.export,
+    ...(request.mode === 'map' ? { [ATTR_TASK_ITEMS]: request.args.length } : {}),
+  };
+  const spanName = `${request.export}.${request.mode === 'map' ? 'map_chunk' : 'run'}`;
+  return runInSpan(request.autoSpans, spanName, SpanKind.SERVER, extractTraceContext(request.trace), attributes, () => {
+    if (request.mode === 'call') return fn(...request.args);
+    return mapItems(fn, request.args);
+  });
+}
+
+async function mapItems(fn: TaskFunction, items: readonly unknown[]): Promise<unknown[]> {
+  const results: unknown[] = [];
+  for (const item of items) results.push(await fn(item));
+  return results;
+}
+
+/** Runs one task; synchronously when its module is loaded and its function returns a plain value. */
+function runOne(request: TaskRequest): TaskResponse | Promise<TaskResponse> {
+  const exports = loadedModules.get(request.module);
+  if (exports === undefined) {
+    return loadModule(request.module).then(
+      () => runOne(request),
+      (error: unknown) => failed(performance.now(), error),
+    );
+  }
+  const started = performance.now();
+  let result: unknown;
+  try {
+    result = invoke(request, findExport(request.module, request.export, exports));
+  } catch (error) {
+    return failed(started, error);
+  }
+  if (!isPromiseLike(result)) return succeeded(started, result);
+  return Promise.resolve(result).then(
+    (value) => succeeded(started, value),
+    (error: unknown) => failed(started, error),
+  );
+}
+
+async function runBundle(tasks: readonly TaskRequest[]): Promise<BundleResponse> {
+  const results: Array<TaskResponse | null> = [];
+  for (const request of tasks) {
+    if (!slots.start(request.slot, threadId)) {
+      results.push(null);
+      continue;
+    }
+    const response = runOne(request);
+    results.push(isPromiseLike(response) ? await response : response);
+    slots.finish(request.slot);
+  }
+  const response: BundleResponse = { results };
+  const spans = relay?.take();
+  if (spans) response.spans = spans;
+  return response;
 }
 
 /** Holds this thread until `count` threads have arrived, so each barrier task takes its own thread. */
@@ -75,31 +151,12 @@ function barrier(counter: SharedArrayBuffer, count: number): boolean {
 
 const BARRIER_TIMEOUT_MS = 30_000;
 
-export default async function runTask(request: TaskRequest): Promise<TaskResponse> {
-  if (request.mode === 'barrier') {
-    return { ok: true, value: barrier(request.args[0] as SharedArrayBuffer, request.args[1] as number) };
-  }
-  let response: TaskResponse;
-  try {
-    const fn = await loadExport(request.module, request.export);
-    const attributes = {
-      [ATTR_TASK_MODULE]: request.module,
-      [ATTR_TASK_EXPORT]: request.export,
-      ...(request.mode === 'map' ? { [ATTR_TASK_ITEMS]: request.args.length } : {}),
-    };
-    const spanName = `${request.export}.${request.mode === 'map' ? 'map_chunk' : 'run'}`;
-    const value = await runInSpan(request.autoSpans, spanName, SpanKind.SERVER, extractTraceContext(request.trace), attributes, async () => {
-      if (request.mode === 'call') return fn(...request.args);
-      const results: unknown[] = [];
-      for (const item of request.args) results.push(await fn(item));
-      return results;
-    });
-    assertCloneable(value);
-    response = { ok: true, value };
-  } catch (error) {
-    response = { ok: false, error: toWireError(error) };
-  }
-  const spans = relay?.take();
-  if (spans) response.spans = spans;
-  return response;
+/** The bundle before this one: a thread's bundles run one after another. */
+let previousBundle: Promise<unknown> = Promise.resolve();
+
+export default function handleTaskMessage(message: TaskMessage): Promise<BundleResponse> | boolean {
+  if (message.kind === 'barrier') return barrier(message.counter, message.threads);
+  const bundle = previousBundle.then(() => runBundle(message.tasks));
+  previousBundle = bundle;
+  return bundle;
 }
