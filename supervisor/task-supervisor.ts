@@ -59,17 +59,16 @@ export interface MapOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-const moduleExists = new Map<string, boolean>();
+/** Absolute module paths known to exist: only positive answers, so a module built later is found on the next submit. */
+const existingModules = new Set<string>();
 
 function requireModule(modulePath: string): string {
+  if (existingModules.has(modulePath)) return modulePath;
   const absolute = resolvePath(modulePath);
-  let exists = moduleExists.get(absolute);
-  if (exists === undefined) {
-    exists = existsSync(absolute);
-    // Only positive answers are kept: a module built later is found on the next submit.
-    if (exists) moduleExists.set(absolute, true);
+  if (!existingModules.has(absolute)) {
+    if (!existsSync(absolute)) throw new TaskModuleError('ERR_TASK_MODULE_NOT_FOUND', `no module at ${absolute}; name the compiled .js file`);
+    existingModules.add(absolute);
   }
-  if (!exists) throw new TaskModuleError('ERR_TASK_MODULE_NOT_FOUND', `no module at ${absolute}; name the compiled .js file`);
   return absolute;
 }
 
@@ -297,24 +296,18 @@ export class TaskSupervisor {
     let cancelReason: Error | undefined;
     const dispatched = this.#dispatcher.submit(request);
     this.#pending += 1;
-    const running = dispatched.response.finally(() => (this.#pending -= 1)).then(
+    const running = dispatched.response.then(
       (response) => {
-        if (!response.ok) throw fromWireError(response.error);
+        this.#pending -= 1;
+        if (!response.ok) throw endSpan(span, fromWireError(response.error));
+        span?.end();
         return response.value;
       },
       (error: unknown) => {
-        throw error === firstCancelReason ? cancelReason : this.#explain(task.export, error);
+        this.#pending -= 1;
+        throw endSpan(span, error === firstCancelReason ? cancelReason : this.#explain(task.export, error));
       },
     );
-    if (span) {
-      running.then(
-        () => span.end(),
-        (error: unknown) => {
-          recordFailure(span, error);
-          span.end();
-        },
-      );
-    }
     return new Task(task.export, running, (reason) => {
       firstCancelReason ??= reason;
       cancelReason = reason;
@@ -327,6 +320,15 @@ export class TaskSupervisor {
     if (isDataCloneError(error)) return new PayloadNotCloneableError('task arguments', error);
     return new TaskExitError(label, error);
   }
+}
+
+/** Ends a task's submit span with its failure; returns the failure, to be thrown. */
+function endSpan(span: Span | undefined, error: unknown): unknown {
+  if (span) {
+    recordFailure(span, error);
+    span.end();
+  }
+  return error;
 }
 
 /** A task started with `asyncNolink`: its failure is a value. */
