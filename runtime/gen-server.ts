@@ -16,6 +16,7 @@ import type {
 } from '../propagation/gen-server-definition';
 import type { ProcessStartData } from '../propagation/process-protocol';
 import { OPERATION_NAMES, SPAN_KINDS, envelopeTrace, recordFailure, tracingOn } from '../propagation/span-helpers';
+import { DeadlineQueue, type Deadline } from '../propagation/deadline-queue';
 import { startTimeout, validateTimeout } from '../propagation/timeouts';
 import { injectTraceCarrier } from '../propagation/trace-carrier';
 import { runtimeTracer } from '../propagation/tracer';
@@ -24,6 +25,8 @@ import { processTable, type ExitListener, type ProcessRecord } from './process-t
 
 /** OTP's default call timeout. */
 export const DEFAULT_CALL_TIMEOUT_MS = 5000;
+/** Every main-thread call's timeout, on one timer. */
+const callDeadlines = new DeadlineQueue();
 /** How long `start` waits for `init` by default. */
 export const DEFAULT_START_TIMEOUT_MS = 5000;
 /** How long `stop` lets `terminate` run by default, before killing the thread. */
@@ -86,25 +89,33 @@ function callWithDefault<Reply>(target: ProcessRef, request: unknown, options: C
   }
   const span = clientSpan(record, 'call');
   return new Promise<Reply>((resolve, reject) => {
-    let timer: NodeJS.Timeout | undefined;
-    const settle = (error: Error | undefined, value?: unknown) => {
-      if (timer) clearTimeout(timer);
-      if (span && error) recordFailure(span, error);
-      span?.end();
-      if (error) reject(error);
-      else resolve(value as Reply);
+    let deadline: Deadline | undefined;
+    const pending = {
+      resolve(value: unknown) {
+        deadline?.cancel();
+        span?.end();
+        resolve(value as Reply);
+      },
+      reject(error: Error) {
+        deadline?.cancel();
+        if (span) {
+          recordFailure(span, error);
+          span.end();
+        }
+        reject(error);
+      },
     };
-    const from = processTable.openCall(record, { resolve: (value) => settle(undefined, value), reject: (error) => settle(error) });
+    const from = processTable.openCall(record, pending);
     try {
       processTable.deliver(record, { type: 'call', from, message: request, ...envelopeTrace(span) }, 'call request');
     } catch (error) {
       processTable.closeCall(record, from);
-      settle(error as Error);
+      pending.reject(error as Error);
       return;
     }
-    timer = startTimeout(timeoutMs, () => {
+    deadline = callDeadlines.add(timeoutMs, () => {
       processTable.closeCall(record, from);
-      settle(new CallTimeoutError({ pid: record.pid, name: record.name }, timeoutMs));
+      pending.reject(new CallTimeoutError({ pid: record.pid, name: record.name }, timeoutMs));
     });
   });
 }

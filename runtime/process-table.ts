@@ -34,7 +34,9 @@ export interface ProcessRecord {
   exitReason: ExitReason | undefined;
   /** Resolves when the thread is gone and everyone has been told. */
   readonly exited: Promise<ExitReason>;
-  /** Calls delivered to the process and not yet answered, by `fromKey`. */
+  /** Main-thread calls to the process not yet answered, by ref. */
+  readonly mainCalls: Map<number, PendingCall>;
+  /** Calls from other processes delivered to it and not yet answered, by `fromKey`. */
   readonly inFlight: Map<string, From>;
   readonly monitors: Set<ExitListener>;
   /** Startup: called when `init` has completed. */
@@ -53,7 +55,6 @@ const fromKey = (from: From) => `${from.pid}:${from.ref}`;
 export class ProcessTable {
   readonly #processes = new Map<number, ProcessRecord>();
   readonly #names = new Map<string, number>();
-  readonly #pendingCalls = new Map<number, PendingCall>();
   readonly #flushes = new FlushRequests();
   #nextPid = 1;
   #nextRef = 1;
@@ -102,6 +103,7 @@ export class ProcessTable {
       lastSpan: undefined,
       exitReason: undefined,
       exited: new Promise<ExitReason>((resolve) => (markExited = resolve)),
+      mainCalls: new Map(),
       inFlight: new Map(),
       monitors: new Set(),
       onReady: undefined,
@@ -144,16 +146,14 @@ export class ProcessTable {
 
   /** Registers a main-thread call and returns its `from`. */
   openCall(record: ProcessRecord, pending: PendingCall): From {
-    const from: From = { pid: MAIN_PID, ref: this.#nextRef++ };
-    this.#pendingCalls.set(from.ref, pending);
-    record.inFlight.set(fromKey(from), from);
-    return from;
+    const ref = this.#nextRef++;
+    record.mainCalls.set(ref, pending);
+    return { pid: MAIN_PID, ref };
   }
 
   /** Forgets a main-thread call (timed out, or not sent): a reply arriving later is dropped. */
   closeCall(record: ProcessRecord, from: From): void {
-    this.#pendingCalls.delete(from.ref);
-    record.inFlight.delete(fromKey(from));
+    record.mainCalls.delete(from.ref);
   }
 
   /** Records why a process is about to exit, unless it already said; callers are told at once. */
@@ -165,22 +165,21 @@ export class ProcessTable {
     if (record.exitReason !== undefined) return;
     record.exitReason = reason;
     const cause = reason.type === 'error' ? reason.error : undefined;
-    for (const from of record.inFlight.values()) {
-      this.#fail(from, new ProcessExitError({ pid: record.pid, name: record.name }, reason, describeExitReason(reason), cause));
-    }
+    const exitError = () => new ProcessExitError({ pid: record.pid, name: record.name }, reason, describeExitReason(reason), cause);
+    const mainCalls = [...record.mainCalls.values()];
+    record.mainCalls.clear();
+    for (const pending of mainCalls) pending.reject(exitError());
+    for (const from of record.inFlight.values()) this.#answerProcess(from, { error: exitError() });
     record.inFlight.clear();
   }
 
-  /** Answers the caller behind `from`: a main-thread promise, or another process. */
-  #answer(from: From, answer: { value: unknown } | { error: Error }): void {
-    if (from.pid === MAIN_PID) {
-      const pending = this.#pendingCalls.get(from.ref);
-      if (pending === undefined) return; // timed out already: the late reply is dropped
-      this.#pendingCalls.delete(from.ref);
-      if ('error' in answer) pending.reject(answer.error);
-      else pending.resolve(answer.value);
-      return;
-    }
+  #calleeOf(ref: number): ProcessRecord | undefined {
+    for (const record of this.#processes.values()) if (record.mainCalls.has(ref)) return record;
+    return undefined;
+  }
+
+  /** Answers a process whose call went through here. */
+  #answerProcess(from: From, answer: { value: unknown } | { error: Error }): void {
     const caller = this.#processes.get(from.pid);
     if (caller === undefined || caller.exitReason !== undefined) return;
     try {
@@ -192,10 +191,6 @@ export class ProcessTable {
     } catch (error) {
       this.deliver(caller, { type: 'call_failed', ref: from.ref, error: toWireError(error) }, 'reply');
     }
-  }
-
-  #fail(from: From, error: Error): void {
-    this.#answer(from, { error });
   }
 
   #receive(record: ProcessRecord, message: FromProcess): void {
@@ -218,15 +213,27 @@ export class ProcessTable {
         this.#flushes.acknowledge(message.id);
         return;
       case 'reply':
-      case 'reply_failed':
-        record.inFlight.delete(fromKey(message.to));
-        this.#answer(message.to, message.type === 'reply' ? { value: message.value } : { error: fromWireError(message.error) });
+      case 'reply_failed': {
+        const answer: { value: unknown } | { error: Error } = message.type === 'reply' ? { value: message.value } : { error: fromWireError(message.error) };
+        if (message.to.pid !== MAIN_PID) {
+          record.inFlight.delete(fromKey(message.to));
+          this.#answerProcess(message.to, answer);
+          return;
+        }
+        // Usually the called process answers; one it handed `from` to may answer instead.
+        const callee = record.mainCalls.has(message.to.ref) ? record : this.#calleeOf(message.to.ref);
+        const pending = callee?.mainCalls.get(message.to.ref);
+        if (pending === undefined) return; // timed out already: the late reply is dropped
+        callee!.mainCalls.delete(message.to.ref);
+        if ('error' in answer) pending.reject(answer.error);
+        else pending.resolve(answer.value);
         return;
+      }
       case 'call': {
         const from: From = { pid: record.pid, ref: message.ref };
         const target = this.resolve(message.to);
         if (target === undefined) {
-          this.#fail(from, new NoProcessError(describeTarget(message.to)));
+          this.#answerProcess(from, { error: new NoProcessError(describeTarget(message.to)) });
           return;
         }
         target.inFlight.set(fromKey(from), from);
@@ -252,7 +259,7 @@ export class ProcessTable {
     } catch (error) {
       if (from) {
         target.inFlight.delete(fromKey(from));
-        this.#fail(from, error as Error);
+        this.#answerProcess(from, { error: error as Error });
       }
     }
   }

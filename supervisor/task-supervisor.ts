@@ -291,8 +291,7 @@ export class TaskSupervisor {
       autoSpans: this.#autoSpans,
       slot: -1,
     };
-    // The latest reason wins: a task shut down after its await timed out reports the shutdown.
-    let firstCancelReason: Error | undefined;
+    // The first reason sticks: a task whose await timed out reports that, even if shut down later.
     let cancelReason: Error | undefined;
     const dispatched = this.#dispatcher.submit(request);
     this.#pending += 1;
@@ -305,12 +304,11 @@ export class TaskSupervisor {
       },
       (error: unknown) => {
         this.#pending -= 1;
-        throw endSpan(span, error === firstCancelReason ? cancelReason : this.#explain(task.export, error));
+        throw endSpan(span, error === cancelReason ? error : this.#explain(task.export, error));
       },
     );
     return new Task(task.export, running, (reason) => {
-      firstCancelReason ??= reason;
-      cancelReason = reason;
+      cancelReason ??= reason;
       dispatched.cancel(reason);
     });
   }
