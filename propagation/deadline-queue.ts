@@ -11,9 +11,9 @@ interface Entry extends Deadline {
   cancelled: boolean;
 }
 
-/** The deadlines of one timeout length, in the order they fall due. */
+/** The deadlines of one timeout length, in the order they fall due; slots before `head` are emptied. */
 interface Lane {
-  entries: Entry[];
+  entries: Array<Entry | undefined>;
   head: number;
 }
 
@@ -54,7 +54,7 @@ export class DeadlineQueue {
 
   /** Drops cancelled entries from the head of a lane. */
   #trim(lane: Lane): void {
-    while (lane.head < lane.entries.length && lane.entries[lane.head]!.cancelled) lane.head += 1;
+    while (lane.head < lane.entries.length && lane.entries[lane.head]!.cancelled) lane.entries[lane.head++] = undefined;
     if (lane.head === lane.entries.length) {
       lane.entries = [];
       lane.head = 0;
@@ -81,7 +81,7 @@ export class DeadlineQueue {
       this.#trim(lane);
       while (lane.head < lane.entries.length && lane.entries[lane.head]!.at <= now) {
         const entry = lane.entries[lane.head]!;
-        lane.head += 1;
+        lane.entries[lane.head++] = undefined;
         if (!entry.cancelled) due.push(entry);
       }
       this.#trim(lane);

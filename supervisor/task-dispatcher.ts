@@ -73,8 +73,8 @@ export class TaskDispatcher {
   readonly #slots: TaskSlots;
   readonly #freeSlots: number[];
   readonly #maxBundles: number;
-  /** Waiting tasks from `#head` on; cancelled ones stay until they reach the head. */
-  #queue: Entry[] = [];
+  /** Waiting tasks from `#head` on (slots before it are emptied); cancelled ones stay until they reach the head. */
+  #queue: Array<Entry | undefined> = [];
   #head = 0;
   #bundlesInFlight = 0;
   readonly #microsPerTask = new Map<string, number>();
@@ -165,7 +165,7 @@ export class TaskDispatcher {
         bundle.push(entry);
         expectedMicros += micros;
       }
-      this.#head += 1;
+      this.#queue[this.#head++] = undefined;
     }
     return bundle;
   }
