@@ -24,7 +24,7 @@ export interface TaskSupervisorOptions {
   readonly name?: string;
   /** Threads kept alive. Default: Piscina's (half the cores). */
   readonly minThreads?: number;
-  /** Most threads at once. Default: Piscina's (1.5 × the cores). */
+  /** Most threads at once, at least 1. Default: 1.5 × the cores, rounded up (Piscina's). */
   readonly maxThreads?: number;
   /** How long an idle thread lives, ms. Default: Piscina's. */
   readonly idleTimeout?: number;

@@ -147,6 +147,9 @@ const corpus: Array<[string, () => Promise<void>]> = [
   ['a task naming an export that does not exist', async () => {
     await expect(tasks.async(taskRef<Record<string, () => void>, 'missing'>(fixturePath('tasks'), 'missing')).await()).rejects.toMatchObject({ code: 'ERR_TASK_EXPORT_NOT_FOUND' });
   }],
+  ['a task pool with no threads', async () => {
+    expect(() => TaskSupervisor.start({ maxThreads: 0 })).toThrow(/options\.maxThreads must be an integer >= 1; got 0/);
+  }],
   ['an invalid child spec', async () => {
     await expect(Supervisor.start([{ id: 'x', start: () => undefined as never, restart: 'always' as never }])).rejects.toThrow(/children\[0\]\.restart must be one of/);
   }],
