@@ -1,5 +1,5 @@
-import { context, propagation, trace, type TracerProvider } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import type { TracerProvider } from '@opentelemetry/api';
+import { context, propagation, trace, AsyncLocalStorageContextManager } from './opentelemetry';
 import { TelemetryConflictError } from './errors';
 import { RebindableTracerProvider } from './rebindable-tracer-provider';
 import { W3CPropagator } from './w3c-propagator';

@@ -1,12 +1,5 @@
-import {
-  ProxyTracerProvider,
-  type Context,
-  type Span,
-  type SpanOptions,
-  type Tracer,
-  type TracerOptions,
-  type TracerProvider,
-} from '@opentelemetry/api';
+import type { Context, Span, SpanOptions, Tracer, TracerOptions, TracerProvider } from '@opentelemetry/api';
+import { ProxyTracerProvider } from './opentelemetry';
 
 /** A provider with no delegate: its tracers make non-recording spans. */
 const NOOP_PROVIDER = new ProxyTracerProvider();

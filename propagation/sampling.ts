@@ -1,4 +1,4 @@
-import { diag } from '@opentelemetry/api';
+import { diag } from './opentelemetry';
 
 /**
  * The samplers of `OTEL_TRACES_SAMPLER`, by their standard names:

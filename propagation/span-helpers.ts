@@ -1,4 +1,5 @@
-import { SpanKind, SpanStatusCode, context, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import type { Attributes, Context, Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, trace } from './opentelemetry';
 import { getThreadSpanRelay } from './span-relay';
 import { injectTraceCarrier, type WireContext } from './trace-carrier';
 

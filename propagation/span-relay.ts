@@ -1,4 +1,4 @@
-import { diag } from '@opentelemetry/api';
+import { diag } from './opentelemetry';
 import type { WireSpan } from './span-wire';
 
 /** A link to a thread below this one (a worker this thread talks to). */

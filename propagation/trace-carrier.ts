@@ -1,14 +1,5 @@
-import {
-  ROOT_CONTEXT,
-  TraceFlags,
-  context as contextApi,
-  diag,
-  propagation,
-  trace,
-  type Context,
-  type TextMapGetter,
-  type TextMapSetter,
-} from '@opentelemetry/api';
+import type { Context, TextMapGetter, TextMapSetter } from '@opentelemetry/api';
+import { ROOT_CONTEXT, TraceFlags, context as contextApi, diag, propagation, trace } from './opentelemetry';
 import { BAGGAGE_HEADER, TRACEPARENT_HEADER, TRACESTATE_HEADER, W3CPropagator, suppressTracing } from './w3c-propagator';
 
 export { BAGGAGE_HEADER, TRACEPARENT_HEADER, TRACESTATE_HEADER };

@@ -1,5 +1,6 @@
 import { isMainThread } from 'node:worker_threads';
-import { SpanKind, SpanStatusCode, context, diag, trace, type Context, type Span } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, diag, trace } from './opentelemetry';
 import type { Endpoint } from 'comlink';
 import { ATTR_RPC_METHOD, ATTR_RPC_SYSTEM } from './attributes';
 import { FlushTimeoutError } from './errors';

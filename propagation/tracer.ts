@@ -1,4 +1,5 @@
-import { trace, type Tracer } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
+import { trace } from './opentelemetry';
 
 /** The instrumentation scope of the spans worker-otp records itself. */
 export const INSTRUMENTATION_NAME = 'worker-otp';

@@ -1,16 +1,5 @@
-import {
-  createContextKey,
-  createTraceState,
-  isSpanContextValid,
-  propagation,
-  trace,
-  type BaggageEntry,
-  type Context,
-  type SpanContext,
-  type TextMapGetter,
-  type TextMapPropagator,
-  type TextMapSetter,
-} from '@opentelemetry/api';
+import type { BaggageEntry, Context, SpanContext, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
+import { createContextKey, createTraceState, isSpanContextValid, propagation, trace } from './opentelemetry';
 
 /** W3C Trace Context header, https://www.w3.org/TR/trace-context/#traceparent-header */
 export const TRACEPARENT_HEADER = 'traceparent';

@@ -5,7 +5,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
-import { ROOT_CONTEXT, SpanKind, context, diag, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import type { Attributes, Context, Span } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, context, diag } from '../propagation/opentelemetry';
 import {
   ATTR_EXIT_REASON,
   ATTR_MAILBOX_DEPTH,

@@ -9,7 +9,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { threadId, workerData } from 'node:worker_threads';
-import { SpanKind } from '@opentelemetry/api';
+import { SpanKind } from '../propagation/opentelemetry';
 import { ATTR_TASK_EXPORT, ATTR_TASK_ITEMS, ATTR_TASK_MODULE } from '../propagation/attributes';
 import { toWireError } from '../propagation/error-wire';
 import { PayloadNotCloneableError, TaskModuleError } from '../propagation/errors';

@@ -1,5 +1,5 @@
 import { getEnvironmentData, isMainThread, threadId } from 'node:worker_threads';
-import { diag } from '@opentelemetry/api';
+import { diag } from '../propagation/opentelemetry';
 import { installGlobalTelemetry } from '../propagation/global-telemetry';
 import { SpanRelay, setThreadSpanRelay } from '../propagation/span-relay';
 import { THREAD_TELEMETRY_KEY, type ThreadTelemetryConfig } from '../propagation/thread-telemetry-config';

@@ -1,26 +1,5 @@
-import {
-  SpanStatusCode,
-  TraceFlags,
-  context as contextApi,
-  diag,
-  isSpanContextValid,
-  trace,
-  type Attributes,
-  type AttributeValue,
-  type Context,
-  type Exception,
-  type HrTime,
-  type Link,
-  type Span,
-  type SpanContext,
-  type SpanKind,
-  type SpanOptions,
-  type SpanStatus,
-  type TimeInput,
-  type Tracer,
-  type TracerOptions,
-  type TracerProvider,
-} from '@opentelemetry/api';
+import type { Attributes, AttributeValue, Context, Exception, HrTime, Link, Span, SpanContext, SpanKind, SpanOptions, SpanStatus, TimeInput, Tracer, TracerOptions, TracerProvider } from '@opentelemetry/api';
+import { SpanStatusCode, TraceFlags, context as contextApi, diag, isSpanContextValid, trace } from '../propagation/opentelemetry';
 import type { TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { ATTR_THREAD_ID, ATTR_THREAD_NAME } from '../propagation/attributes';
 import { rootSampled, type SamplerConfig } from '../propagation/sampling';
