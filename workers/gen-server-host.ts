@@ -3,7 +3,6 @@
  * serves its mailbox one message at a time until it stops. Spawned by the runtime with
  * `ProcessStartData` as its `workerData`; speaks only `process-protocol.ts`.
  */
-import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Attributes, Context, Span } from '@opentelemetry/api';
 import { ROOT_CONTEXT, SpanKind, context, diag } from '../propagation/opentelemetry';
@@ -39,6 +38,7 @@ import { OPERATION_NAMES, SPAN_KINDS, envelopeTrace, recordFailure, runInSpan, t
 import { extractTraceContext } from '../propagation/trace-carrier';
 import { runtimeTracer } from '../propagation/tracer';
 import { startTimeout, validateTimeout } from '../propagation/timeouts';
+import { loadModule, type ModuleExports } from './module-loader';
 import { installProcessRuntime, type ProcessCallOptions, type ProcessRef, type TimerRef } from './process-api';
 import type { SpanRelay } from '../propagation/span-relay';
 import { startWorkerTelemetry } from './worker-telemetry';
@@ -136,20 +136,20 @@ class GenServerHost {
 
   async #load(): Promise<GenServerDefinition | undefined> {
     const { modulePath } = this.#start;
-    let loaded: Record<string, unknown>;
+    let loaded: ModuleExports;
     try {
-      loaded = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
+      loaded = await loadModule(modulePath);
     } catch (error) {
       const code = (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' ? 'ERR_MODULE_NOT_FOUND' : 'ERR_MODULE_LOAD';
       const reason = new StartError(code, `worker-otp start: could not load the GenServer module ${modulePath}: ${(error as Error).message}`, undefined, error);
       this.#exit({ type: 'error', error: reason }, ROOT_CONTEXT, false);
       return undefined;
     }
-    // `export default` compiled to CommonJS arrives as `default.default` through import().
-    const candidates = [loaded.default, (loaded.default as Record<string, unknown> | undefined)?.default];
+    // `module.exports = definition`, `export default` compiled to CommonJS or an ES module's default.
+    const candidates = [loaded, loaded.default, (loaded.default as ModuleExports | undefined)?.default];
     const definition = candidates.find((candidate) => (candidate as Record<string, unknown> | undefined)?.[GEN_SERVER_MARK] === true);
     if (definition === undefined) {
-      const found = Object.keys(loaded.default && typeof loaded.default === 'object' ? (loaded.default as object) : loaded);
+      const found = Object.keys(loaded);
       const reason = new StartError(
         'ERR_NOT_A_GENSERVER',
         `worker-otp start: ${modulePath} has no GenServer default export (found ${found.length ? `exports ${found.join(', ')}` : 'no exports'}); ` +

@@ -7,7 +7,6 @@
  * `<export>.run` span, and records the result or the error. It never throws: a thrown
  * error travels as a value, with its class, code and cause.
  */
-import { pathToFileURL } from 'node:url';
 import { threadId, workerData } from 'node:worker_threads';
 import { SpanKind } from '../propagation/opentelemetry';
 import { ATTR_TASK_EXPORT, ATTR_TASK_ITEMS, ATTR_TASK_MODULE } from '../propagation/attributes';
@@ -17,6 +16,7 @@ import { isPromiseLike, runInSpan } from '../propagation/span-helpers';
 import type { BundleResponse, TaskHostData, TaskMessage, TaskRequest, TaskResponse } from '../propagation/task-protocol';
 import { TaskSlots } from '../propagation/task-slots';
 import { extractTraceContext } from '../propagation/trace-carrier';
+import { findExport, loadModule, type ModuleExports } from './module-loader';
 import { startWorkerTelemetry } from './worker-telemetry';
 
 const hostData = workerData as TaskHostData;
@@ -24,22 +24,20 @@ const slots = new TaskSlots(hostData.slots);
 const relay = startWorkerTelemetry({ threadName: `${hostData.supervisorName}#${threadId}` })?.relay;
 
 type TaskFunction = (...args: unknown[]) => unknown;
-type ModuleExports = Record<string, unknown>;
 
 /** Modules imported so far; a task of a loaded module starts in the same turn. */
 const loadedModules = new Map<string, ModuleExports>();
 
-async function loadModule(modulePath: string): Promise<void> {
+async function loadTaskModule(modulePath: string): Promise<void> {
   try {
-    loadedModules.set(modulePath, (await import(pathToFileURL(modulePath).href)) as ModuleExports);
+    loadedModules.set(modulePath, await loadModule(modulePath));
   } catch (error) {
     throw new TaskModuleError('ERR_TASK_MODULE_LOAD', `could not load ${modulePath}: ${(error as Error).message}`, error);
   }
 }
 
-function findExport(modulePath: string, exportName: string, exports: ModuleExports): TaskFunction {
-  // CommonJS modules arrive through import() with their exports on `default` too.
-  const candidate = exports[exportName] ?? (exports.default as ModuleExports | undefined)?.[exportName];
+function taskFunction(modulePath: string, exportName: string, exports: ModuleExports): TaskFunction {
+  const candidate = findExport(exports, exportName);
   if (typeof candidate === 'function') return candidate as TaskFunction;
   const found = Object.keys(exports).filter((key) => key !== 'default' && typeof exports[key] === 'function');
   throw new TaskModuleError(
@@ -99,7 +97,7 @@ async function mapItems(fn: TaskFunction, items: readonly unknown[]): Promise<un
 function runOne(request: TaskRequest): TaskResponse | Promise<TaskResponse> {
   const exports = loadedModules.get(request.module);
   if (exports === undefined) {
-    return loadModule(request.module).then(
+    return loadTaskModule(request.module).then(
       () => runOne(request),
       (error: unknown) => failed(performance.now(), error),
     );
@@ -107,7 +105,7 @@ function runOne(request: TaskRequest): TaskResponse | Promise<TaskResponse> {
   const started = performance.now();
   let result: unknown;
   try {
-    result = invoke(request, findExport(request.module, request.export, exports));
+    result = invoke(request, taskFunction(request.module, request.export, exports));
   } catch (error) {
     return failed(started, error);
   }
