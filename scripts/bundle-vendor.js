@@ -1,13 +1,17 @@
 /**
  * Build step after `tsc`: single-file builds of @opentelemetry/api and
  * @opentelemetry/context-async-hooks in dist/vendor/, which worker threads load instead of
- * the packages' many modules (see propagation/opentelemetry.ts for why).
+ * the packages' many modules (see propagation/opentelemetry.ts for why). Each build keeps
+ * only what propagation/opentelemetry.ts takes from its package (from the packages' ES
+ * module builds, which a bundler can trim).
  */
 const { build } = require('esbuild');
 const { readFileSync } = require('node:fs');
 const { dirname, join } = require('node:path');
 
-const VENDOR = join(__dirname, '..', 'dist', 'vendor');
+const ROOT = join(__dirname, '..');
+const VENDOR = join(ROOT, 'dist', 'vendor');
+const CONTEXT_MANAGER_EXPORTS = new Set(['AsyncLocalStorageContextManager']);
 
 /** The package's manifest, found above its entry point (its `exports` hide package.json). */
 function manifest(name) {
@@ -22,12 +26,23 @@ function manifest(name) {
   throw new Error(`no package.json for ${name}`);
 }
 
-function banner(name) {
+function bundle(name, names, outfile, plugins = []) {
   const { version, license } = manifest(name);
-  return { js: `/* ${name} ${version} (${license}, https://github.com/open-telemetry/opentelemetry-js), bundled unchanged into one file by worker-otp's build. */` };
+  return build({
+    stdin: { contents: `export { ${names.join(', ')} } from '${name}';`, resolveDir: ROOT, loader: 'js' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    mainFields: ['module', 'main'],
+    logLevel: 'warning',
+    outfile: join(VENDOR, outfile),
+    banner: { js: `/* ${name} ${version} (${license}, https://github.com/open-telemetry/opentelemetry-js): the exports worker-otp uses, bundled by its build. */` },
+    plugins,
+  });
 }
 
-/** Keeps the API out of the context manager's bundle: it uses the vendored API beside it. */
+/** The context manager's build takes the API from the vendored build beside it. */
 const apiBeside = {
   name: 'api-beside',
   setup(builder) {
@@ -36,15 +51,10 @@ const apiBeside = {
 };
 
 async function main() {
-  const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' };
-  await build({ ...common, entryPoints: [require.resolve('@opentelemetry/api')], outfile: join(VENDOR, 'opentelemetry-api.js'), banner: banner('@opentelemetry/api') });
-  await build({
-    ...common,
-    entryPoints: [require.resolve('@opentelemetry/context-async-hooks')],
-    outfile: join(VENDOR, 'opentelemetry-context-async-hooks.js'),
-    banner: banner('@opentelemetry/context-async-hooks'),
-    plugins: [apiBeside],
-  });
+  // On the main thread the module takes the real packages: its export names are the list.
+  const used = Object.keys(require(join(ROOT, 'dist', 'propagation', 'opentelemetry.js')));
+  await bundle('@opentelemetry/api', used.filter((name) => !CONTEXT_MANAGER_EXPORTS.has(name)), 'opentelemetry-api.js');
+  await bundle('@opentelemetry/context-async-hooks', [...CONTEXT_MANAGER_EXPORTS], 'opentelemetry-context-async-hooks.js', [apiBeside]);
 }
 
 main().catch((error) => {

@@ -4,8 +4,6 @@
  * the ES module loader, which costs a few milliseconds of every thread's start; CommonJS
  * modules do not need it.
  */
-import { pathToFileURL } from 'node:url';
-
 /** A module's exports: `module.exports` of CommonJS, the namespace of an ES module. */
 export type ModuleExports = Record<string, unknown>;
 
@@ -15,6 +13,8 @@ export async function loadModule(modulePath: string): Promise<ModuleExports> {
   } catch (error) {
     if ((error as { code?: string }).code !== 'ERR_REQUIRE_ESM') throw error;
   }
+  // Loaded here, not at the top: a thread that never imports an ES module skips it.
+  const { pathToFileURL } = require('node:url') as typeof import('node:url');
   return (await import(pathToFileURL(modulePath).href)) as ModuleExports;
 }
 
