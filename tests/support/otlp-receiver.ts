@@ -209,6 +209,30 @@ export function decodeExportTraceServiceRequest(body: Uint8Array): DecodedSpan[]
   return spans;
 }
 
+/** Counts the spans of an `ExportTraceServiceRequest` by name, reading nothing else of them. */
+export function tallySpanNames(body: Uint8Array, into: Map<string, number>): void {
+  const reader = Reader.create(body);
+  const nested = (onField: (field: number) => boolean) => readFields(reader, reader.uint32() + reader.pos, onField);
+  readFields(reader, body.length, (field) =>
+    field === 1 &&
+    (nested((resourceField) =>
+      resourceField === 2 &&
+      (nested((scopeField) =>
+        scopeField === 2 &&
+        (nested((spanField) => {
+          if (spanField !== 5) return false;
+          const name = reader.string();
+          into.set(name, (into.get(name) ?? 0) + 1);
+          return true;
+        }),
+        true),
+      ),
+      true),
+    ),
+    true),
+  );
+}
+
 /** How the receiver answers, to play a healthy or a failing collector. */
 export interface ReceiverBehaviour {
   /** HTTP status to answer with. Default 200. */
@@ -219,6 +243,11 @@ export interface ReceiverBehaviour {
   reset?: boolean;
   /** Answer 503 to this many requests first (then `status`). */
   unavailableFirst?: number;
+  /**
+   * Only count spans by name (see `count`), decoding nothing else and keeping no spans: for
+   * benchmarks, where decoding every span would take the CPU being measured.
+   */
+  tallyOnly?: boolean;
 }
 
 /**
@@ -228,6 +257,8 @@ export interface ReceiverBehaviour {
  */
 export class OtlpReceiver {
   readonly spans: DecodedSpan[] = [];
+  /** Spans received per name (in `tallyOnly` mode, the only record kept). */
+  readonly #tally = new Map<string, number>();
   requests = 0;
   behaviour: ReceiverBehaviour;
   readonly #server: Server;
@@ -256,6 +287,14 @@ export class OtlpReceiver {
   get url(): string {
     const { port } = this.#server.address() as AddressInfo;
     return `http://127.0.0.1:${port}/v1/traces`;
+  }
+
+  /** How many spans arrived (with this name, if given); kept in every mode. */
+  count(name?: string): number {
+    if (name !== undefined) return this.#tally.get(name) ?? 0;
+    let total = 0;
+    for (const count of this.#tally.values()) total += count;
+    return total;
   }
 
   /** Spans with this name, in arrival order. */
@@ -315,7 +354,14 @@ export class OtlpReceiver {
       const status = this.requests <= unavailableFirst ? 503 : (this.behaviour.status ?? 200);
       const answer = () => {
         if (status === 200 && request.url === '/v1/traces') {
-          this.spans.push(...decodeExportTraceServiceRequest(Buffer.concat(chunks)));
+          const body = Buffer.concat(chunks);
+          if (this.behaviour.tallyOnly) {
+            tallySpanNames(body, this.#tally);
+          } else {
+            const decoded = decodeExportTraceServiceRequest(body);
+            for (const span of decoded) this.#tally.set(span.name, (this.#tally.get(span.name) ?? 0) + 1);
+            this.spans.push(...decoded);
+          }
           for (const check of [...this.#waiters]) check();
         }
         response.writeHead(status, { 'content-type': 'application/x-protobuf' });
