@@ -1,5 +1,4 @@
 import { isMainThread, setEnvironmentData, threadId } from 'node:worker_threads';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import {
   BasicTracerProvider,
@@ -18,6 +17,7 @@ import { THREAD_TELEMETRY_KEY, type ThreadTelemetryConfig } from '../propagation
 import { ThreadStampProcessor } from './thread-stamp-processor';
 import { ExportQueue, type ExportStats } from './export-queue';
 import { MemorySpanStore } from './memory-span-store';
+import { OtlpSpanExporter } from './otlp-exporter';
 import { resolveTelemetryOptions, type ResolvedTelemetryOptions, type TelemetryOptions } from './telemetry-options';
 
 /** What telemetry has lost or delivered so far; the goal is no loss. */
@@ -140,7 +140,7 @@ export class Telemetry {
       case 'console':
         return new ConsoleSpanExporter();
       case 'otlp':
-        return new OTLPTraceExporter({ url: this.options.endpoint, timeoutMillis: this.options.exportTimeoutMs });
+        return new OtlpSpanExporter({ url: this.options.endpoint, timeoutMillis: this.options.exportTimeoutMs });
       default:
         return choice;
     }
