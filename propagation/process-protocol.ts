@@ -9,7 +9,7 @@
 import type { WireError } from './error-wire';
 import type { WireExitReason } from './exit-reason';
 import type { From } from './gen-server-definition';
-import type { WireSpan } from './span-wire';
+import type { SpanPacket } from './span-packet';
 import type { WireContext } from './trace-carrier';
 
 /** Erlang-style display of a pid number: `<0.42>`. */
@@ -54,7 +54,7 @@ export type ToProcess =
   | { type: 'flush'; id: number; timeoutMs: number };
 
 interface CarriesSpans {
-  spans?: WireSpan[];
+  spans?: SpanPacket;
 }
 
 /** Envelopes a process sends. */

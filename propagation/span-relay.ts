@@ -1,4 +1,5 @@
 import { diag } from './opentelemetry';
+import { isEncoded, joinEncoded, markOfPacket, packetSize, type EncodedSpans, type SpanPacket } from './span-packet';
 import type { WireSpan } from './span-wire';
 
 /** A link to a thread below this one (a worker this thread talks to). */
@@ -9,7 +10,7 @@ export interface DownstreamLink {
 
 /** A link to the thread above this one, able to carry spans on their own. */
 export interface UpstreamLink {
-  sendSpans(spans: WireSpan[]): void;
+  sendSpans(spans: SpanPacket): void;
 }
 
 /** How a relay is set up. */
@@ -18,11 +19,13 @@ export interface SpanRelayOptions {
    * Where spans end up in the thread that exports them (the main thread). Without it,
    * the relay holds spans for the thread above.
    */
-  readonly deliver?: (spans: WireSpan[]) => void;
+  readonly deliver?: (spans: SpanPacket) => void;
   /** Spans held for the thread above before new ones are dropped (and counted). */
   readonly maxPending?: number;
   /** How long spans wait for a reply to ride on before they are sent on their own. */
   readonly sendDelayMs?: number;
+  /** Encodes this thread's spans as OTLP `ScopeSpans` before they leave (with the OTLP exporter). */
+  readonly encode?: (spans: readonly WireSpan[]) => Uint8Array;
 }
 
 const DEFAULT_MAX_PENDING = 4096;
@@ -40,12 +43,16 @@ const SEND_NOW_THRESHOLD = 256;
  * caller's span, on the same channel, in order.
  */
 export class SpanRelay {
-  readonly #deliver: ((spans: WireSpan[]) => void) | undefined;
+  readonly #deliver: ((spans: SpanPacket) => void) | undefined;
   readonly #maxPending: number;
   readonly #sendDelayMs: number;
+  readonly #encode: ((spans: readonly WireSpan[]) => Uint8Array) | undefined;
   readonly #downstream = new Set<DownstreamLink>();
   readonly #upstream: UpstreamLink[] = [];
   #pending: WireSpan[] = [];
+  /** Packets threads below encoded, waiting with `#pending`. */
+  #pendingEncoded: EncodedSpans[] = [];
+  #pendingCount = 0;
   #timer: NodeJS.Timeout | undefined;
   #dropped = 0;
 
@@ -53,6 +60,7 @@ export class SpanRelay {
     this.#deliver = options.deliver;
     this.#maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
     this.#sendDelayMs = options.sendDelayMs ?? DEFAULT_SEND_DELAY_MS;
+    this.#encode = options.encode;
   }
 
   /** Spans dropped because the thread above did not take them fast enough. */
@@ -61,29 +69,44 @@ export class SpanRelay {
   }
 
   /** Takes ended spans, recorded here or arrived from a thread below. */
-  accept(spans: readonly WireSpan[]): void {
-    if (spans.length === 0) return;
+  accept(spans: SpanPacket): void {
+    const size = packetSize(spans);
+    if (size === 0) return;
     if (this.#deliver) {
-      this.#deliver([...spans]);
+      this.#deliver(isEncoded(spans) ? spans : [...spans]);
       return;
     }
-    const room = this.#maxPending - this.#pending.length;
-    if (room < spans.length) {
+    if (this.#pendingCount + size > this.#maxPending) {
       if (this.#dropped === 0) {
         diag.warn(`worker-otp: more than ${this.#maxPending} spans waiting to leave this thread; dropping new ones`);
       }
-      this.#dropped += spans.length - Math.max(room, 0);
+      // An encoded packet cannot be split: it is dropped whole.
+      const kept = isEncoded(spans) ? 0 : Math.max(this.#maxPending - this.#pendingCount, 0);
+      this.#dropped += size - kept;
+      if (kept === 0) return;
+      spans = (spans as readonly WireSpan[]).slice(0, kept);
     }
-    for (let i = 0; i < Math.min(room, spans.length); i++) this.#pending.push(spans[i]!);
+    if (isEncoded(spans)) {
+      this.#pendingEncoded.push(spans);
+      this.#pendingCount += spans.count;
+    } else {
+      for (const span of spans) this.#pending.push(span);
+      this.#pendingCount += spans.length;
+    }
     this.#schedule();
   }
 
   /** Removes and returns the spans waiting to leave this thread, for a message to carry. */
-  take(): WireSpan[] | undefined {
-    if (this.#pending.length === 0) return undefined;
+  take(): SpanPacket | undefined {
+    if (this.#pendingCount === 0) return undefined;
     const spans = this.#pending;
+    const encoded = this.#pendingEncoded;
     this.#pending = [];
-    return spans;
+    this.#pendingEncoded = [];
+    this.#pendingCount = 0;
+    if (this.#encode === undefined) return spans;
+    if (spans.length > 0) encoded.push({ otlp: this.#encode(spans), count: spans.length, mark: markOfPacket(spans)! });
+    return joinEncoded(encoded);
   }
 
   /** Registers a thread below, flushed by `flushDownstream`. Returns the unregistration. */
@@ -117,8 +140,8 @@ export class SpanRelay {
   }
 
   #schedule(): void {
-    if (this.#pending.length === 0 || this.#upstream.length === 0) return;
-    if (this.#pending.length >= SEND_NOW_THRESHOLD) {
+    if (this.#pendingCount === 0 || this.#upstream.length === 0) return;
+    if (this.#pendingCount >= SEND_NOW_THRESHOLD) {
       this.sendPending();
       return;
     }

@@ -6,7 +6,7 @@
  * carries the spans the thread ended while running it, so they arrive with the results.
  */
 import type { WireError } from './error-wire';
-import type { WireSpan } from './span-wire';
+import type { SpanPacket } from './span-packet';
 import type { WireContext } from './trace-carrier';
 
 export interface TaskRequest {
@@ -36,7 +36,7 @@ export type TaskResponse =
 export interface BundleResponse {
   /** In the bundle's order; `null` for a task cancelled before it started. */
   readonly results: Array<TaskResponse | null>;
-  spans?: WireSpan[];
+  spans?: SpanPacket;
 }
 
 /** What every thread of a TaskSupervisor's pool gets as `workerData`. */

@@ -17,4 +17,9 @@ export interface ThreadTelemetryConfig {
   readonly maxPendingSpans: number;
   /** How long a worker's spans wait for a reply to ride on, in ms. */
   readonly sendDelayMs: number;
+  /**
+   * Whether threads encode their spans as OTLP before sending them: true when the main
+   * thread exports with the OTLP exporter, which takes spans in that form.
+   */
+  readonly encodeSpans: boolean;
 }

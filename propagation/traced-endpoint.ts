@@ -6,7 +6,7 @@ import { ATTR_RPC_METHOD, ATTR_RPC_SYSTEM } from './attributes';
 import { FlushTimeoutError } from './errors';
 import { FlushRequests } from './flush-requests';
 import { getThreadSpanRelay } from './span-relay';
-import type { WireSpan } from './span-wire';
+import type { SpanPacket } from './span-packet';
 import { extractTraceContext, injectTraceCarrier, type WireContext } from './trace-carrier';
 import { runtimeTracer } from './tracer';
 
@@ -18,7 +18,7 @@ interface TracedEnvelope {
   __worker_otp: 1;
   payload?: unknown;
   trace?: WireContext;
-  spans?: WireSpan[];
+  spans?: SpanPacket;
   flush?: { id: number; timeoutMs: number };
   flushed?: number;
 }

@@ -1,6 +1,24 @@
 import { TraceFlags, context, diag } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { isEncoded, type EncodedSpans } from '../propagation/span-packet';
+
+/** What waits for export: a span of this thread's SDK, or spans another thread encoded. */
+export type ExportItem = ReadableSpan | EncodedSpans;
+
+/**
+ * An exporter for the queue: any SpanExporter (given SDK spans only), or one that also
+ * takes encoded spans (the OTLP exporter, the only one threads encode for).
+ */
+export type QueueExporter = SpanExporter | ItemExporter;
+
+export interface ItemExporter {
+  readonly acceptsEncoded: true;
+  export(items: ExportItem[], resultCallback: (result: ExportResult) => void): void;
+  shutdown(): Promise<void>;
+}
+
+const itemCount = (item: ExportItem) => (isEncoded(item) ? item.count : 1);
 
 /** Export requests at once: two keep a loopback or LAN collector busy while one is answered. */
 const MAX_CONCURRENT_EXPORTS = 2;
@@ -37,9 +55,11 @@ export interface ExportStats {
  * counted (see {@link ExportQueue.stats}).
  */
 export class ExportQueue implements SpanProcessor {
-  readonly #exporter: SpanExporter;
+  readonly #exporter: QueueExporter;
   readonly #options: ExportQueueOptions;
-  #queue: ReadableSpan[] = [];
+  #queue: ExportItem[] = [];
+  /** Spans in `#queue` (an encoded item holds several). */
+  #queuedSpans = 0;
   /** Export requests under way; spans wait in the bounded queue until one is done. */
   readonly #inFlight = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
@@ -48,7 +68,7 @@ export class ExportQueue implements SpanProcessor {
   #dropped = 0;
   #failed = 0;
 
-  constructor(exporter: SpanExporter, options: ExportQueueOptions) {
+  constructor(exporter: QueueExporter, options: ExportQueueOptions) {
     this.#exporter = exporter;
     this.#options = options;
   }
@@ -64,27 +84,29 @@ export class ExportQueue implements SpanProcessor {
     this.enqueue([span]);
   }
 
-  /** Queues ended spans (this thread's, or rebuilt from another thread's). */
-  enqueue(spans: readonly ReadableSpan[]): void {
+  /** Queues ended spans: this thread's, rebuilt from another thread's, or encoded there. */
+  enqueue(items: readonly ExportItem[]): void {
     if (this.#shutdown) return;
-    for (const span of spans) {
-      if (this.#queue.length >= this.#options.maxQueueSize) {
+    for (const item of items) {
+      const count = itemCount(item);
+      if (this.#queuedSpans + count > this.#options.maxQueueSize) {
         if (this.#dropped === 0) {
           diag.warn(`worker-otp telemetry: export queue full (${this.#options.maxQueueSize} spans); dropping spans until the exporter catches up`);
         }
-        this.#dropped += 1;
+        this.#dropped += count;
         continue;
       }
-      this.#queue.push(span);
+      this.#queue.push(item);
+      this.#queuedSpans += count;
     }
-    if (this.#queue.length >= this.#options.maxExportBatchSize) this.#exportNext();
-    else if (this.#queue.length > 0) this.#scheduleExport();
+    if (this.#queuedSpans >= this.#options.maxExportBatchSize) this.#exportNext();
+    else if (this.#queuedSpans > 0) this.#scheduleExport();
   }
 
   /** Exports everything queued so far and waits for it. */
   async forceFlush(): Promise<void> {
     // Bounded: the spans present now, not those that keep arriving during the flush.
-    let rounds = Math.ceil(this.#queue.length / this.#options.maxExportBatchSize) + MAX_CONCURRENT_EXPORTS;
+    let rounds = Math.ceil(this.#queuedSpans / this.#options.maxExportBatchSize) + this.#queue.length + MAX_CONCURRENT_EXPORTS;
     while ((this.#queue.length > 0 || this.#inFlight.size > 0) && rounds-- > 0) {
       this.#exportNext();
       await Promise.race(this.#inFlight);
@@ -120,19 +142,23 @@ export class ExportQueue implements SpanProcessor {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    const batch = this.#queue.splice(0, this.#options.maxExportBatchSize);
-    const request: Promise<void> = this.#exportBatch(batch).finally(() => {
+    let taken = 0;
+    let spans = 0;
+    while (taken < this.#queue.length && spans < this.#options.maxExportBatchSize) spans += itemCount(this.#queue[taken++]!);
+    const batch = this.#queue.splice(0, taken);
+    this.#queuedSpans -= spans;
+    const request: Promise<void> = this.#exportBatch(batch, spans).finally(() => {
       this.#inFlight.delete(request);
-      if (this.#queue.length >= this.#options.maxExportBatchSize) this.#exportNext();
-      else if (this.#queue.length > 0) this.#scheduleExport();
+      if (this.#queuedSpans >= this.#options.maxExportBatchSize) this.#exportNext();
+      else if (this.#queuedSpans > 0) this.#scheduleExport();
     });
     this.#inFlight.add(request);
   }
 
-  async #exportBatch(batch: ReadableSpan[]): Promise<void> {
+  async #exportBatch(batch: ExportItem[], spans: number): Promise<void> {
     const result = await this.#exportWithTimeout(batch);
     if (result.code === ExportResultCode.SUCCESS) {
-      this.#exported += batch.length;
+      this.#exported += spans;
       return;
     }
     if (this.#failed === 0) {
@@ -141,10 +167,10 @@ export class ExportQueue implements SpanProcessor {
           'later failures are only counted, see telemetry.stats',
       );
     }
-    this.#failed += batch.length;
+    this.#failed += spans;
   }
 
-  #exportWithTimeout(batch: ReadableSpan[]): Promise<ExportResult> {
+  #exportWithTimeout(batch: ExportItem[]): Promise<ExportResult> {
     return new Promise<ExportResult>((resolve) => {
       const timer = setTimeout(
         () => resolve({ code: ExportResultCode.FAILED, error: new Error(`export timed out after ${this.#options.exportTimeoutMs} ms`) }),
@@ -158,7 +184,9 @@ export class ExportQueue implements SpanProcessor {
       // The exporter's own HTTP request must not be traced, or exporting would make spans.
       context.with(suppressTracing(context.active()), () => {
         try {
-          this.#exporter.export(batch, done);
+          // Threads encode spans only for an ItemExporter (see ThreadTelemetryConfig.encodeSpans),
+          // so a plain SpanExporter only ever gets this thread's SDK spans.
+          (this.#exporter as ItemExporter).export(batch, done);
         } catch (error) {
           done({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
         }

@@ -6,27 +6,40 @@
  */
 import { OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
 import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from '@opentelemetry/otlp-exporter-base/node-http';
-import { ProtobufTraceSerializer, TraceExporterMetricsHelper, type ISerializer, type IExportTraceServiceResponse } from '@opentelemetry/otlp-transformer';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { encodeTraceExportRequest } from './otlp-encoder';
-
-const serializer: ISerializer<ReadableSpan[], IExportTraceServiceResponse> = {
-  serializeRequest: encodeTraceExportRequest,
-  deserializeResponse: (data) => ProtobufTraceSerializer.deserializeResponse(data),
-};
+import { ProtobufTraceSerializer, type IExporterMetricsHelper, type IExportTraceServiceResponse, type ISerializer } from '@opentelemetry/otlp-transformer';
+import type { Resource } from '@opentelemetry/resources';
+import { encodeTraceExportRequest } from '../propagation/otlp-encoder';
+import { isEncoded } from '../propagation/span-packet';
+import type { ExportItem, ItemExporter } from './export-queue';
 
 /** The component type OpenTelemetry's exporters report in their own metrics. */
 const COMPONENT_TYPE = 'otlp_http_span_exporter';
 
 export interface OtlpExporterOptions {
   /** The traces URL; default from the environment, else `http://localhost:4318/v1/traces`. */
-  readonly url?: string;
+  readonly url?: string | undefined;
   readonly timeoutMillis: number;
+  /** The resource spans encoded by other threads are exported under. */
+  readonly resource: Resource;
 }
 
-export class OtlpSpanExporter extends OTLPExporterBase<ReadableSpan[]> implements SpanExporter {
+/** Counts spans for OpenTelemetry's exporter metrics, whichever form they are in. */
+const metricsHelper: IExporterMetricsHelper<ExportItem[]> = {
+  name: 'span',
+  countItems: (items) => items.reduce((total, item) => total + (isEncoded(item) ? item.count : 1), 0),
+};
+
+export class OtlpSpanExporter extends OTLPExporterBase<ExportItem[]> implements ItemExporter {
+  readonly acceptsEncoded = true;
+
   constructor(options: OtlpExporterOptions) {
-    const config = convertLegacyHttpOptions(options, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' });
-    super(createOtlpHttpExportDelegate(config, serializer, COMPONENT_TYPE, TraceExporterMetricsHelper, undefined));
+    const serializer: ISerializer<ExportItem[], IExportTraceServiceResponse> = {
+      serializeRequest: (items) => encodeTraceExportRequest(items, options.resource),
+      deserializeResponse: (data) => ProtobufTraceSerializer.deserializeResponse(data),
+    };
+    const config = convertLegacyHttpOptions({ url: options.url, timeoutMillis: options.timeoutMillis }, 'TRACES', 'v1/traces', {
+      'Content-Type': 'application/x-protobuf',
+    });
+    super(createOtlpHttpExportDelegate(config, serializer, COMPONENT_TYPE, metricsHelper, undefined));
   }
 }

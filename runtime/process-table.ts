@@ -1,11 +1,12 @@
 import type { Worker } from 'node:worker_threads';
-import { SpanStatusCode, diag, type SpanContext } from '@opentelemetry/api';
+import { diag, type SpanContext } from '@opentelemetry/api';
 import { describeValue, fromWireError, toWireError } from '../propagation/error-wire';
 import { NoProcessError, PayloadNotCloneableError, ProcessExitError, isDataCloneError } from '../propagation/errors';
 import { FlushRequests } from '../propagation/flush-requests';
 import { KILLED, describeExitReason, fromWireExitReason, type ExitReason } from '../propagation/exit-reason';
 import type { From } from '../propagation/gen-server-definition';
 import type { FromProcess, ToProcess, WireProcessRef } from '../propagation/process-protocol';
+import { markOfPacket } from '../propagation/span-packet';
 import { getThreadSpanRelay } from '../propagation/span-relay';
 import { formatPid, type ProcessRef } from './pid';
 
@@ -196,8 +197,8 @@ export class ProcessTable {
   #receive(record: ProcessRecord, message: FromProcess): void {
     if (message.spans) {
       getThreadSpanRelay()?.accept(message.spans);
-      const last = message.spans.findLast((span) => span.status.code === SpanStatusCode.ERROR) ?? message.spans.at(-1)!;
-      record.lastSpan = { traceId: last.context.traceId, spanId: last.context.spanId, traceFlags: last.context.traceFlags };
+      const mark = markOfPacket(message.spans);
+      if (mark) record.lastSpan = { traceId: mark.traceId, spanId: mark.spanId, traceFlags: mark.traceFlags };
     }
     switch (message.type) {
       case 'spans':

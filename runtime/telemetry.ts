@@ -4,18 +4,18 @@ import {
   BasicTracerProvider,
   ConsoleSpanExporter,
   type ReadableSpan,
-  type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { TelemetryAlreadyStartedError } from '../propagation/errors';
 import { installGlobalTelemetry } from '../propagation/global-telemetry';
 import { buildSampler } from './sdk-sampler';
 import { createClockAnchor } from '../propagation/shared-clock';
+import { isEncoded } from '../propagation/span-packet';
 import { SpanRelay, setThreadSpanRelay } from '../propagation/span-relay';
 import { fromWireSpan } from '../propagation/span-wire';
 import { THREAD_TELEMETRY_KEY, type ThreadTelemetryConfig } from '../propagation/thread-telemetry-config';
 import { ThreadStampProcessor } from './thread-stamp-processor';
-import { ExportQueue, type ExportStats } from './export-queue';
+import { ExportQueue, type ExportStats, type QueueExporter } from './export-queue';
 import { MemorySpanStore } from './memory-span-store';
 import { OtlpSpanExporter } from './otlp-exporter';
 import { resolveTelemetryOptions, type ResolvedTelemetryOptions, type TelemetryOptions } from './telemetry-options';
@@ -75,7 +75,7 @@ export class Telemetry {
       spanProcessors: processors,
     });
     this.#relay = new SpanRelay({
-      deliver: (spans) => this.#queue?.enqueue(spans.map((span) => fromWireSpan(span, this.resource))),
+      deliver: (spans) => this.#queue?.enqueue(isEncoded(spans) ? [spans] : spans.map((span) => fromWireSpan(span, this.resource))),
     });
     this.#uninstall = installGlobalTelemetry(this.#provider);
     setThreadSpanRelay(this.#relay);
@@ -84,6 +84,7 @@ export class Telemetry {
       clock,
       maxPendingSpans: options.maxPendingSpansPerThread,
       sendDelayMs: Math.min(options.scheduledDelayMs, 200),
+      encodeSpans: exporter instanceof OtlpSpanExporter,
     };
     setEnvironmentData(THREAD_TELEMETRY_KEY, threadConfig);
   }
@@ -130,7 +131,7 @@ export class Telemetry {
     return this.#shutdown;
   }
 
-  #createExporter(): SpanExporter | undefined {
+  #createExporter(): QueueExporter | undefined {
     const choice = this.options.exporter;
     switch (choice) {
       case 'none':
@@ -140,7 +141,7 @@ export class Telemetry {
       case 'console':
         return new ConsoleSpanExporter();
       case 'otlp':
-        return new OtlpSpanExporter({ url: this.options.endpoint, timeoutMillis: this.options.exportTimeoutMs });
+        return new OtlpSpanExporter({ url: this.options.endpoint, timeoutMillis: this.options.exportTimeoutMs, resource: this.resource });
       default:
         return choice;
     }

@@ -1,6 +1,7 @@
 import { getEnvironmentData, isMainThread, threadId } from 'node:worker_threads';
 import { diag } from '../propagation/opentelemetry';
 import { installGlobalTelemetry } from '../propagation/global-telemetry';
+import { encodeScopeSpans } from '../propagation/otlp-encoder';
 import { SpanRelay, setThreadSpanRelay } from '../propagation/span-relay';
 import { THREAD_TELEMETRY_KEY, type ThreadTelemetryConfig } from '../propagation/thread-telemetry-config';
 import { WorkerTracerProvider } from './worker-tracer';
@@ -42,7 +43,11 @@ export function startWorkerTelemetry(options: WorkerTelemetryOptions = {}): Work
     diag.debug('worker-otp: telemetry is not started in the main thread; tracing is off in this worker');
     return undefined;
   }
-  const relay = new SpanRelay({ maxPending: config.maxPendingSpans, sendDelayMs: config.sendDelayMs });
+  const relay = new SpanRelay({
+    maxPending: config.maxPendingSpans,
+    sendDelayMs: config.sendDelayMs,
+    ...(config.encodeSpans ? { encode: encodeScopeSpans } : {}),
+  });
   const provider = new WorkerTracerProvider({
     sampler: config.sampler,
     clock: config.clock,

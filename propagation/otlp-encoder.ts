@@ -1,7 +1,8 @@
 /**
- * Encodes finished spans as an OTLP `ExportTraceServiceRequest` (protobuf), in one pass
- * over the spans straight into a reusable buffer. Every span of every thread is encoded
- * here, on the main thread, so this is the runtime's hottest export path: there is no
+ * Encodes finished spans as OTLP protobuf, in one pass over the spans straight into a
+ * reusable buffer: a whole `ExportTraceServiceRequest` on the main thread, `ScopeSpans`
+ * in the threads that recorded the spans (see `span-packet.ts`). It is the hottest export
+ * path, so there is no
  * intermediate object tree, and a nested message's length is written after its content
  * (into bytes reserved by a guess of its size; the content moves in the rare case the
  * guess was wrong).
@@ -9,9 +10,12 @@
  * Field numbers are those of opentelemetry/proto (trace/v1/trace.proto,
  * common/v1/common.proto, resource/v1/resource.proto, collector/trace/v1/trace_service.proto).
  */
-import type { Attributes, AttributeValue, HrTime, Link, SpanContext } from '@opentelemetry/api';
+import type { Attributes, AttributeValue, HrTime, TraceState } from '@opentelemetry/api';
+import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { isEncoded, type EncodedSpans } from './span-packet';
+import type { WireSpan } from './span-wire';
 
 const WIRE_VARINT = 0;
 const WIRE_FIXED64 = 1;
@@ -164,6 +168,13 @@ class ProtoWriter {
     this.position += length;
   }
 
+  /** Bytes that are already encoded fields. */
+  raw(value: Uint8Array): void {
+    this.#reserve(value.length);
+    this.buffer.set(value, this.position);
+    this.position += value.length;
+  }
+
   bytes(value: Uint8Array): void {
     this.varint(value.length);
     this.#reserve(value.length);
@@ -276,13 +287,30 @@ function writeEvent(writer: ProtoWriter, event: TimedEvent): void {
   writer.end(at);
 }
 
-function writeLink(writer: ProtoWriter, link: Link): void {
+/** A span context as either form has it: the SDK's (trace state object) or the wire's (string). */
+interface AnyContext {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly traceFlags: number;
+  readonly traceState?: TraceState | string | undefined;
+  readonly isRemote?: boolean | undefined;
+}
+
+function traceStateOf(context: AnyContext): string | undefined {
+  return typeof context.traceState === 'string' ? context.traceState : context.traceState?.serialize();
+}
+
+function spanFlags(context: AnyContext, parentIsRemote: boolean | undefined): number {
+  return (context.traceFlags & 0xff) | FLAGS_HAS_IS_REMOTE | (parentIsRemote ? FLAGS_IS_REMOTE : 0);
+}
+
+function writeLink(writer: ProtoWriter, link: { context: AnyContext; attributes?: Attributes; droppedAttributesCount?: number }): void {
   const at = writer.begin(13);
   writer.tag(1, WIRE_LENGTH);
   writer.hexBytes(link.context.traceId);
   writer.tag(2, WIRE_LENGTH);
   writer.hexBytes(link.context.spanId);
-  const traceState = link.context.traceState?.serialize();
+  const traceState = traceStateOf(link.context);
   if (traceState) {
     writer.tag(3, WIRE_LENGTH);
     writer.string(traceState);
@@ -297,23 +325,25 @@ function writeLink(writer: ProtoWriter, link: Link): void {
   writer.end(at);
 }
 
-function spanFlags(context: SpanContext, parentIsRemote: boolean | undefined): number {
-  return (context.traceFlags & 0xff) | FLAGS_HAS_IS_REMOTE | (parentIsRemote ? FLAGS_IS_REMOTE : 0);
-}
+/** A span from this thread's SDK, or one that arrived from another thread. */
+type AnySpan = ReadableSpan | WireSpan;
 
-function writeSpan(writer: ProtoWriter, span: ReadableSpan): void {
+const isWire = (span: AnySpan): span is WireSpan => 'context' in span;
+const scopeOf = (span: AnySpan): InstrumentationScope => (isWire(span) ? span.scope : span.instrumentationScope);
+
+function writeSpan(writer: ProtoWriter, span: AnySpan): void {
   const at = writer.begin(2, 2);
-  const context = span.spanContext();
+  const context: AnyContext = isWire(span) ? span.context : span.spanContext();
   writer.tag(1, WIRE_LENGTH);
   writer.hexBytes(context.traceId);
   writer.tag(2, WIRE_LENGTH);
   writer.hexBytes(context.spanId);
-  const traceState = context.traceState?.serialize();
+  const traceState = traceStateOf(context);
   if (traceState) {
     writer.tag(3, WIRE_LENGTH);
     writer.string(traceState);
   }
-  const parent = span.parentSpanContext;
+  const parent: AnyContext | undefined = isWire(span) ? span.parent : span.parentSpanContext;
   if (parent?.spanId) {
     writer.tag(4, WIRE_LENGTH);
     writer.hexBytes(parent.spanId);
@@ -356,56 +386,90 @@ function writeSpan(writer: ProtoWriter, span: ReadableSpan): void {
   writer.end(at);
 }
 
-const writer = new ProtoWriter();
-
-/**
- * The OTLP protobuf body for `spans`: one ResourceSpans per resource, one ScopeSpans per
- * instrumentation scope, spans in the order given within each.
- */
-export function encodeTraceExportRequest(spans: readonly ReadableSpan[]): Uint8Array {
-  const byResource = new Map<Resource, Map<string, ReadableSpan[]>>();
+/** Spans grouped by instrumentation scope, in first-seen order. */
+function byScope(spans: readonly AnySpan[]): AnySpan[][] {
+  const groups = new Map<string, AnySpan[]>();
   for (const span of spans) {
-    let byScope = byResource.get(span.resource);
-    if (byScope === undefined) {
-      byScope = new Map();
-      byResource.set(span.resource, byScope);
-    }
-    const scope = span.instrumentationScope;
-    const scopeKey = `${scope.name}\u0000${scope.version ?? ''}\u0000${scope.schemaUrl ?? ''}`;
-    let group = byScope.get(scopeKey);
+    const scope = scopeOf(span);
+    const key = `${scope.name}\u0000${scope.version ?? ''}\u0000${scope.schemaUrl ?? ''}`;
+    let group = groups.get(key);
     if (group === undefined) {
       group = [];
-      byScope.set(scopeKey, group);
+      groups.set(key, group);
     }
     group.push(span);
   }
+  return [...groups.values()];
+}
+
+/** One `ScopeSpans` field per scope. */
+function writeScopeSpans(writer: ProtoWriter, spans: readonly AnySpan[]): void {
+  for (const group of byScope(spans)) {
+    const scopeSpans = writer.begin(2, 3);
+    const scope = scopeOf(group[0]!);
+    const scopeAt = writer.begin(1);
+    writer.tag(1, WIRE_LENGTH);
+    writer.string(scope.name);
+    if (scope.version) {
+      writer.tag(2, WIRE_LENGTH);
+      writer.string(scope.version);
+    }
+    writer.end(scopeAt);
+    for (const span of group) writeSpan(writer, span);
+    if (scope.schemaUrl) {
+      writer.tag(3, WIRE_LENGTH);
+      writer.string(scope.schemaUrl);
+    }
+    writer.end(scopeSpans);
+  }
+}
+
+const writer = new ProtoWriter();
+
+/**
+ * The `ScopeSpans` fields for spans a worker thread recorded, for the main thread to place
+ * under its resource (see {@link encodeTraceExportRequest}).
+ */
+export function encodeScopeSpans(spans: readonly WireSpan[]): Uint8Array {
   writer.reset();
-  for (const [resource, byScope] of byResource) {
+  writeScopeSpans(writer, spans);
+  return writer.finish();
+}
+
+/**
+ * The OTLP `ExportTraceServiceRequest` body for a batch: spans recorded by this thread's
+ * SDK under their own resources, and spans other threads encoded, under `resource`.
+ */
+export function encodeTraceExportRequest(items: ReadonlyArray<ReadableSpan | EncodedSpans>, resource?: Resource): Uint8Array {
+  const byResource = new Map<Resource, ReadableSpan[]>();
+  const encoded: EncodedSpans[] = [];
+  for (const item of items) {
+    if (isEncoded(item)) {
+      encoded.push(item);
+      continue;
+    }
+    let group = byResource.get(item.resource);
+    if (group === undefined) {
+      group = [];
+      byResource.set(item.resource, group);
+    }
+    group.push(item);
+  }
+  if (encoded.length > 0) {
+    if (resource === undefined) throw new TypeError('worker-otp: spans encoded by other threads need the resource to export them under');
+    if (!byResource.has(resource)) byResource.set(resource, []);
+  }
+  writer.reset();
+  for (const [spansResource, spans] of byResource) {
     const resourceSpans = writer.begin(1, 3);
     const resourceAt = writer.begin(1);
-    writeAttributes(writer, 1, resource.attributes);
+    writeAttributes(writer, 1, spansResource.attributes);
     writer.end(resourceAt);
-    for (const group of byScope.values()) {
-      const scopeSpans = writer.begin(2, 3);
-      const scope = group[0]!.instrumentationScope;
-      const scopeAt = writer.begin(1);
-      writer.tag(1, WIRE_LENGTH);
-      writer.string(scope.name);
-      if (scope.version) {
-        writer.tag(2, WIRE_LENGTH);
-        writer.string(scope.version);
-      }
-      writer.end(scopeAt);
-      for (const span of group) writeSpan(writer, span);
-      if (scope.schemaUrl) {
-        writer.tag(3, WIRE_LENGTH);
-        writer.string(scope.schemaUrl);
-      }
-      writer.end(scopeSpans);
-    }
-    if (resource.schemaUrl) {
+    writeScopeSpans(writer, spans);
+    if (spansResource === resource) for (const packet of encoded) writer.raw(packet.otlp);
+    if (spansResource.schemaUrl) {
       writer.tag(3, WIRE_LENGTH);
-      writer.string(resource.schemaUrl);
+      writer.string(spansResource.schemaUrl);
     }
     writer.end(resourceSpans);
   }

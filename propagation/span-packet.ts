@@ -1,0 +1,63 @@
+/**
+ * Ended spans on their way from the thread that recorded them to the one that exports
+ * them. With the OTLP exporter, each thread encodes its own spans (`EncodedSpans`): the
+ * main thread then copies bytes instead of rebuilding span objects, and threads that are
+ * mostly idle do the encoding. With any other exporter they travel as objects (`WireSpan`).
+ */
+import { SpanStatusCode } from './opentelemetry';
+import type { WireSpan } from './span-wire';
+
+/** Enough of a span to link to it. */
+export interface SpanMark {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly traceFlags: number;
+  readonly failed: boolean;
+}
+
+export interface EncodedSpans {
+  /** OTLP `ScopeSpans` fields (field 2 of a `ResourceSpans`), to go under the exporter's resource. */
+  readonly otlp: Uint8Array;
+  readonly count: number;
+  /** The last failed span, else the last span: what a restart span links to. */
+  readonly mark: SpanMark;
+}
+
+export type SpanPacket = readonly WireSpan[] | EncodedSpans;
+
+export function isEncoded<T extends object>(value: T | EncodedSpans): value is EncodedSpans {
+  return (value as Partial<EncodedSpans>).otlp instanceof Uint8Array;
+}
+
+export function packetSize(packet: SpanPacket): number {
+  return isEncoded(packet) ? packet.count : packet.length;
+}
+
+function markOf(span: WireSpan): SpanMark {
+  const { traceId, spanId, traceFlags } = span.context;
+  return { traceId, spanId, traceFlags, failed: span.status.code === SpanStatusCode.ERROR };
+}
+
+/** The span a restart links to: the last failed one, else the last one. */
+export function markOfPacket(packet: SpanPacket): SpanMark | undefined {
+  if (isEncoded(packet)) return packet.mark;
+  const failed = packet.findLast((span) => span.status.code === SpanStatusCode.ERROR);
+  const chosen = failed ?? packet.at(-1);
+  return chosen && markOf(chosen);
+}
+
+/** One packet of several encoded ones, in order. */
+export function joinEncoded(packets: readonly EncodedSpans[]): EncodedSpans {
+  if (packets.length === 1) return packets[0]!;
+  const otlp = new Uint8Array(packets.reduce((total, packet) => total + packet.otlp.length, 0));
+  let offset = 0;
+  let count = 0;
+  let mark = packets[0]!.mark;
+  for (const packet of packets) {
+    otlp.set(packet.otlp, offset);
+    offset += packet.otlp.length;
+    count += packet.count;
+    if (packet.mark.failed || !mark.failed) mark = packet.mark;
+  }
+  return { otlp, count, mark };
+}
