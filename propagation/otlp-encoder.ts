@@ -42,9 +42,11 @@ class ProtoWriter {
     this.position = 0;
   }
 
-  /** The bytes written, copied out (the buffer is reused). */
+  /** The bytes written, copied out (the buffer is reused) as a plain Uint8Array. */
   finish(): Uint8Array {
-    return Uint8Array.prototype.slice.call(this.buffer, 0, this.position);
+    const bytes = new Uint8Array(this.position);
+    bytes.set(new Uint8Array(this.buffer.buffer, this.buffer.byteOffset, this.position));
+    return bytes;
   }
 
   #reserve(bytes: number): void {

@@ -24,35 +24,46 @@ export class RebindableTracerProvider implements TracerProvider {
     this.#generation += 1;
   }
 
+  /** @internal Changes at every `bind`: a tracer holding an older one looks its delegate up again. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** @internal The provider bound now. */
+  get current(): TracerProvider {
+    return this.#current;
+  }
+
   getTracer(name: string, version?: string, options?: TracerOptions): Tracer {
     const key = `${name}@${version ?? ''}:${options?.schemaUrl ?? ''}`;
     let tracer = this.#tracers.get(key);
     if (tracer === undefined) {
-      tracer = new RebindableTracer(() => this.#resolve(name, version, options));
+      tracer = new RebindableTracer(this, name, version, options);
       this.#tracers.set(key, tracer);
     }
     return tracer;
   }
-
-  #resolve(name: string, version: string | undefined, options: TracerOptions | undefined): { generation: number; make: () => Tracer } {
-    return { generation: this.#generation, make: () => this.#current.getTracer(name, version, options) };
-  }
 }
 
 class RebindableTracer implements Tracer {
-  readonly #lookup: () => { generation: number; make: () => Tracer };
+  readonly #owner: RebindableTracerProvider;
+  readonly #name: string;
+  readonly #version: string | undefined;
+  readonly #options: TracerOptions | undefined;
   #generation = -1;
   #delegate: Tracer | undefined;
 
-  constructor(lookup: () => { generation: number; make: () => Tracer }) {
-    this.#lookup = lookup;
+  constructor(owner: RebindableTracerProvider, name: string, version: string | undefined, options: TracerOptions | undefined) {
+    this.#owner = owner;
+    this.#name = name;
+    this.#version = version;
+    this.#options = options;
   }
 
   #current(): Tracer {
-    const { generation, make } = this.#lookup();
-    if (generation !== this.#generation || this.#delegate === undefined) {
-      this.#delegate = make();
-      this.#generation = generation;
+    if (this.#generation !== this.#owner.generation || this.#delegate === undefined) {
+      this.#delegate = this.#owner.current.getTracer(this.#name, this.#version, this.#options);
+      this.#generation = this.#owner.generation;
     }
     return this.#delegate;
   }
