@@ -15,11 +15,6 @@ let registered: RebindableTracerProvider | undefined;
  * Returns the undo, which releases the context manager and propagator and unbinds the
  * provider, so telemetry can be started again.
  */
-/** The tracer provider worker-otp registered for this thread, if it has. */
-export function registeredTracerProvider(): RebindableTracerProvider | undefined {
-  return registered;
-}
-
 export function installGlobalTelemetry(provider: TracerProvider): () => void {
   const contextManager = new AsyncLocalStorageContextManager().enable();
   const installed = [

@@ -440,27 +440,26 @@ export function encodeScopeSpans(spans: readonly WireSpan[]): Uint8Array {
 
 /**
  * The OTLP `ExportTraceServiceRequest` body for a batch: spans recorded by this thread's
- * SDK under their own resources, and spans other threads encoded, under `resource`.
+ * SDK under their own resources; spans in wire form, and spans other threads encoded,
+ * under `resource`.
  */
-export function encodeTraceExportRequest(items: ReadonlyArray<ReadableSpan | EncodedSpans>, resource?: Resource): Uint8Array {
-  const byResource = new Map<Resource, ReadableSpan[]>();
+export function encodeTraceExportRequest(items: ReadonlyArray<ReadableSpan | WireSpan | EncodedSpans>, resource?: Resource): Uint8Array {
+  const byResource = new Map<Resource, AnySpan[]>();
   const encoded: EncodedSpans[] = [];
-  for (const item of items) {
-    if (isEncoded(item)) {
-      encoded.push(item);
-      continue;
-    }
-    let group = byResource.get(item.resource);
+  const add = (spansResource: Resource, span?: AnySpan) => {
+    let group = byResource.get(spansResource);
     if (group === undefined) {
       group = [];
-      byResource.set(item.resource, group);
+      byResource.set(spansResource, group);
     }
-    group.push(item);
+    if (span) group.push(span);
+  };
+  for (const item of items) {
+    if (isEncoded(item)) encoded.push(item);
+    else if (isWire(item)) add(requireResource(resource), item);
+    else add(item.resource, item);
   }
-  if (encoded.length > 0) {
-    if (resource === undefined) throw new TypeError('worker-otp: spans encoded by other threads need the resource to export them under');
-    if (!byResource.has(resource)) byResource.set(resource, []);
-  }
+  if (encoded.length > 0) add(requireResource(resource));
   writer.reset();
   for (const [spansResource, spans] of byResource) {
     const resourceSpans = writer.begin(1, 3);
@@ -476,4 +475,9 @@ export function encodeTraceExportRequest(items: ReadonlyArray<ReadableSpan | Enc
     writer.end(resourceSpans);
   }
   return writer.finish();
+}
+
+function requireResource(resource: Resource | undefined): Resource {
+  if (resource === undefined) throw new TypeError('worker-otp: spans from the wire need the resource to export them under');
+  return resource;
 }

@@ -15,7 +15,7 @@ interface WireSpanContext {
 /**
  * An ended span as it travels from a worker thread to the main thread: plain data that
  * structured cloning copies as is. Worker spans are born in this form
- * (`workers/worker-tracer.ts`). Times are already on the shared clock (see
+ * (`wire-tracer.ts`). Times are already on the shared clock (see
  * `shared-clock.ts`), so the main thread uses them unchanged.
  */
 export interface WireSpan {

@@ -1,5 +1,4 @@
-import type { Tracer } from '@opentelemetry/api';
-import { registeredTracerProvider } from './global-telemetry';
+import type { Tracer, TracerProvider } from '@opentelemetry/api';
 import { trace } from './opentelemetry';
 
 /** The instrumentation scope of the spans worker-otp records itself. */
@@ -10,14 +9,14 @@ export const INSTRUMENTATION_VERSION = '0.1.0';
 let tracer: Tracer | undefined;
 
 /**
- * The tracer for worker-otp's automatic spans. Once worker-otp has registered this
- * thread's provider it is one tracer for the thread's life (it follows telemetry
- * restarts itself), taken once rather than through the API's global lookup per span.
+ * Sets what this thread records worker-otp's own spans with: the telemetry bootstrap of
+ * the thread sets its wire tracer provider, and clears it when telemetry stops.
  */
+export function setRuntimeTracerProvider(provider: TracerProvider | undefined): void {
+  tracer = provider?.getTracer(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION);
+}
+
+/** The tracer for worker-otp's automatic spans (the API's, a no-op, when telemetry is off). */
 export function runtimeTracer(): Tracer {
-  if (tracer) return tracer;
-  const provider = registeredTracerProvider();
-  if (provider === undefined) return trace.getTracer(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION);
-  tracer = provider.getTracer(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION);
-  return tracer;
+  return tracer ?? trace.getTracer(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION);
 }

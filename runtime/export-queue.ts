@@ -2,9 +2,13 @@ import { TraceFlags, context, diag } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { isEncoded, type EncodedSpans } from '../propagation/span-packet';
+import type { WireSpan } from '../propagation/span-wire';
 
-/** What waits for export: a span of this thread's SDK, or spans another thread encoded. */
-export type ExportItem = ReadableSpan | EncodedSpans;
+/**
+ * What waits for export: a span of this thread's SDK, one recorded in wire form, or spans
+ * another thread encoded (the last two only for an ItemExporter).
+ */
+export type ExportItem = ReadableSpan | WireSpan | EncodedSpans;
 
 /**
  * An exporter for the queue: any SpanExporter (given SDK spans only), or one that also

@@ -14,6 +14,8 @@ import { isEncoded } from '../propagation/span-packet';
 import { SpanRelay, setThreadSpanRelay } from '../propagation/span-relay';
 import { fromWireSpan } from '../propagation/span-wire';
 import { THREAD_TELEMETRY_KEY, type ThreadTelemetryConfig } from '../propagation/thread-telemetry-config';
+import { setRuntimeTracerProvider } from '../propagation/tracer';
+import { WireTracerProvider } from '../propagation/wire-tracer';
 import { ThreadStampProcessor } from './thread-stamp-processor';
 import { ExportQueue, type ExportStats, type QueueExporter } from './export-queue';
 import { MemorySpanStore } from './memory-span-store';
@@ -27,6 +29,9 @@ export interface TelemetryStats extends ExportStats {
 }
 
 let active: Telemetry | undefined;
+
+/** `thread.name` of the main thread's spans. */
+const MAIN_THREAD_NAME = 'main';
 
 /**
  * The running telemetry of this process: one tracer provider in the main thread, the
@@ -67,24 +72,32 @@ export class Telemetry {
         })
       : undefined;
     const clock = createClockAnchor();
-    const processors: SpanProcessor[] = [new ThreadStampProcessor(clock, { id: threadId, name: 'main' })];
+    const processors: SpanProcessor[] = [new ThreadStampProcessor(clock, { id: threadId, name: MAIN_THREAD_NAME })];
     if (this.#queue) processors.push(this.#queue);
     this.#provider = new BasicTracerProvider({
       resource: this.resource,
       sampler: buildSampler(options.sampler),
       spanProcessors: processors,
     });
+    // The OTLP exporter encodes spans in wire form as they are; other exporters get them
+    // rebuilt as SDK spans.
+    const exportsWireSpans = exporter instanceof OtlpSpanExporter;
     this.#relay = new SpanRelay({
-      deliver: (spans) => this.#queue?.enqueue(isEncoded(spans) ? [spans] : spans.map((span) => fromWireSpan(span, this.resource))),
+      deliver: (spans) =>
+        this.#queue?.enqueue(isEncoded(spans) ? [spans] : exportsWireSpans ? spans : spans.map((span) => fromWireSpan(span, this.resource))),
     });
     this.#uninstall = installGlobalTelemetry(this.#provider);
     setThreadSpanRelay(this.#relay);
+    // worker-otp's own spans skip the SDK: born in wire form, straight to the relay.
+    setRuntimeTracerProvider(
+      new WireTracerProvider({ sampler: options.sampler, clock, relay: this.#relay, threadId, threadName: MAIN_THREAD_NAME }),
+    );
     const threadConfig: ThreadTelemetryConfig = {
       sampler: options.sampler,
       clock,
       maxPendingSpans: options.maxPendingSpansPerThread,
       sendDelayMs: Math.min(options.scheduledDelayMs, 200),
-      encodeSpans: exporter instanceof OtlpSpanExporter,
+      encodeSpans: exportsWireSpans,
     };
     setEnvironmentData(THREAD_TELEMETRY_KEY, threadConfig);
   }
@@ -124,6 +137,7 @@ export class Telemetry {
       } finally {
         setEnvironmentData(THREAD_TELEMETRY_KEY, undefined);
         setThreadSpanRelay(undefined);
+        setRuntimeTracerProvider(undefined);
         this.#uninstall();
         if (active === this) active = undefined;
       }

@@ -24,7 +24,7 @@ function stampedBySdk(span: Span): boolean {
 /**
  * Runs first in the main thread's SDK provider: tags each span with the thread it ran on
  * and moves its start onto the process-wide shared clock (worker threads' tracer does
- * both natively, see `workers/worker-tracer.ts`).
+ * both natively, see `propagation/wire-tracer.ts`).
  *
  * The SDK sets a span's start from `Date.now()` and derives its end and event times as
  * start + elapsed `performance.now()`; replacing the start at `onStart` therefore moves

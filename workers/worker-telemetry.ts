@@ -3,8 +3,9 @@ import { diag } from '../propagation/opentelemetry';
 import { installGlobalTelemetry } from '../propagation/global-telemetry';
 import { encodeScopeSpans } from '../propagation/otlp-encoder';
 import { SpanRelay, setThreadSpanRelay } from '../propagation/span-relay';
+import { setRuntimeTracerProvider } from '../propagation/tracer';
 import { THREAD_TELEMETRY_KEY, type ThreadTelemetryConfig } from '../propagation/thread-telemetry-config';
-import { WorkerTracerProvider } from './worker-tracer';
+import { WireTracerProvider } from '../propagation/wire-tracer';
 
 /** Options for {@link startWorkerTelemetry}. */
 export interface WorkerTelemetryOptions {
@@ -48,7 +49,7 @@ export function startWorkerTelemetry(options: WorkerTelemetryOptions = {}): Work
     sendDelayMs: config.sendDelayMs,
     ...(config.encodeSpans ? { encode: encodeScopeSpans } : {}),
   });
-  const provider = new WorkerTracerProvider({
+  const provider = new WireTracerProvider({
     sampler: config.sampler,
     clock: config.clock,
     relay,
@@ -56,6 +57,7 @@ export function startWorkerTelemetry(options: WorkerTelemetryOptions = {}): Work
     threadName: options.threadName ?? `worker-${threadId}`,
   });
   installGlobalTelemetry(provider);
+  setRuntimeTracerProvider(provider);
   setThreadSpanRelay(relay);
   // process.exit() in a worker still runs 'exit' listeners, and a message posted there
   // is delivered: the last spans of a thread that exits on purpose are not lost.

@@ -1,19 +1,19 @@
 import type { Attributes, AttributeValue, Context, Exception, HrTime, Link, Span, SpanContext, SpanKind, SpanOptions, SpanStatus, TimeInput, Tracer, TracerOptions, TracerProvider } from '@opentelemetry/api';
-import { SpanStatusCode, TraceFlags, context as contextApi, diag, isSpanContextValid, trace } from '../propagation/opentelemetry';
+import { SpanStatusCode, TraceFlags, context as contextApi, diag, isSpanContextValid, trace } from './opentelemetry';
 import type { TimedEvent } from '@opentelemetry/sdk-trace-base';
-import { ATTR_THREAD_ID, ATTR_THREAD_NAME } from '../propagation/attributes';
-import { rootSampled, type SamplerConfig } from '../propagation/sampling';
-import { sharedClockNow, type ClockAnchor } from '../propagation/shared-clock';
-import type { SpanRelay } from '../propagation/span-relay';
-import type { WireSpan } from '../propagation/span-wire';
-import { isTracingSuppressed } from '../propagation/w3c-propagator';
+import { ATTR_THREAD_ID, ATTR_THREAD_NAME } from './attributes';
+import { rootSampled, type SamplerConfig } from './sampling';
+import { sharedClockNow, type ClockAnchor } from './shared-clock';
+import type { SpanRelay } from './span-relay';
+import type { WireSpan } from './span-wire';
+import { isTracingSuppressed } from './w3c-propagator';
 
 /** The SDK's default span limits, which the main thread applies too. */
 const MAX_ATTRIBUTES = 128;
 const MAX_EVENTS = 128;
 const MAX_LINKS = 128;
 
-/** What every span of a worker thread shares. */
+/** What every span of a thread shares. */
 interface ThreadTracing {
   readonly sampler: SamplerConfig;
   readonly clock: ClockAnchor;
@@ -22,24 +22,27 @@ interface ThreadTracing {
   readonly threadName: string;
 }
 
-const hex = (bytes: number) => {
-  let id = '';
-  for (let index = 0; index < bytes; index++) id += Math.floor(Math.random() * 256).toString(16).padStart(2, '0');
-  return id;
-};
+/** Eight random hex digits. Math.random, as the SDK's id generator uses: ids need to be unique, not secret. */
+const randomHex32 = () => ((Math.random() * 0x1_0000_0000) >>> 0).toString(16).padStart(8, '0');
 
-/** A random id of `bytes` bytes, never all zeros (which W3C reserves as invalid). */
+/** A random id of `bytes` bytes (a multiple of 4), never all zeros (which W3C reserves as invalid). */
 function randomId(bytes: number): string {
   for (;;) {
-    const id = hex(bytes);
+    let id = '';
+    for (let index = 0; index < bytes; index += 4) id += randomHex32();
     if (!/^0+$/.test(id)) return id;
   }
 }
 
+function isPrimitiveAttribute(value: unknown): boolean {
+  const type = typeof value;
+  return type === 'string' || type === 'number' || type === 'boolean';
+}
+
 function isAttributeValue(value: unknown): value is AttributeValue {
   if (value === null || value === undefined) return false;
-  if (Array.isArray(value)) return value.every((item) => item === null || item === undefined || ['string', 'number', 'boolean'].includes(typeof item));
-  return ['string', 'number', 'boolean'].includes(typeof value);
+  if (Array.isArray(value)) return value.every((item) => item === null || item === undefined || isPrimitiveAttribute(item));
+  return isPrimitiveAttribute(value);
 }
 
 /** Converts the API's TimeInput onto the shared clock's `[seconds, nanos]`. */
@@ -51,24 +54,26 @@ function toHrTime(time: TimeInput): HrTime {
 }
 
 /**
- * A span recorded in a worker thread, born in the shape it travels in (see `span-wire.ts`):
- * when it ends it goes straight to the relay towards the main thread.
+ * A span born in the shape it travels in (see `span-wire.ts`): when it ends it goes
+ * straight to the thread's relay, towards the export pipeline in the main thread.
  */
-class WorkerSpan implements Span {
+class RecordingSpan implements Span {
   readonly #thread: ThreadTracing;
   readonly #wire: WireSpan;
   readonly #spanContext: SpanContext;
+  #attributeCount = 0;
   #ended = false;
 
   constructor(thread: ThreadTracing, name: string, kind: SpanKind, spanContext: SpanContext, parent: SpanContext | undefined, options: SpanOptions, scope: WireSpan['scope']) {
     this.#thread = thread;
     this.#spanContext = spanContext;
     const start = options.startTime === undefined ? sharedClockNow(thread.clock) : toHrTime(options.startTime);
+    const context: WireSpan['context'] = { traceId: spanContext.traceId, spanId: spanContext.spanId, traceFlags: spanContext.traceFlags };
+    if (spanContext.traceState) context.traceState = spanContext.traceState.serialize();
     this.#wire = {
       name,
       kind,
-      context: { traceId: spanContext.traceId, spanId: spanContext.spanId, traceFlags: spanContext.traceFlags, ...(spanContext.traceState ? { traceState: spanContext.traceState.serialize() } : {}) },
-      ...(parent ? { parent: { traceId: parent.traceId, spanId: parent.spanId, traceFlags: parent.traceFlags, ...(parent.isRemote ? { isRemote: true } : {}) } } : {}),
+      context,
       startTime: start,
       endTime: start,
       status: { code: SpanStatusCode.UNSET },
@@ -80,6 +85,10 @@ class WorkerSpan implements Span {
       droppedLinksCount: 0,
       scope,
     };
+    if (parent) {
+      this.#wire.parent = { traceId: parent.traceId, spanId: parent.spanId, traceFlags: parent.traceFlags };
+      if (parent.isRemote) this.#wire.parent.isRemote = true;
+    }
     if (options.attributes) this.setAttributes(options.attributes);
     this.setAttribute(ATTR_THREAD_ID, thread.threadId);
     this.setAttribute(ATTR_THREAD_NAME, thread.threadName);
@@ -93,16 +102,19 @@ class WorkerSpan implements Span {
   setAttribute(key: string, value: AttributeValue | undefined): this {
     if (this.#ended || !key || !isAttributeValue(value)) return this;
     const attributes = this.#wire.attributes;
-    if (!(key in attributes) && Object.keys(attributes).length >= MAX_ATTRIBUTES) {
-      this.#wire.droppedAttributesCount += 1;
-      return this;
+    if (!(key in attributes)) {
+      if (this.#attributeCount >= MAX_ATTRIBUTES) {
+        this.#wire.droppedAttributesCount += 1;
+        return this;
+      }
+      this.#attributeCount += 1;
     }
     attributes[key] = value;
     return this;
   }
 
   setAttributes(attributes: Attributes): this {
-    for (const [key, value] of Object.entries(attributes)) this.setAttribute(key, value);
+    for (const key of Object.keys(attributes)) this.setAttribute(key, attributes[key]);
     return this;
   }
 
@@ -181,7 +193,7 @@ class WorkerSpan implements Span {
   }
 }
 
-class WorkerTracer implements Tracer {
+class WireTracer implements Tracer {
   readonly #thread: ThreadTracing;
   readonly #scope: WireSpan['scope'];
 
@@ -204,7 +216,7 @@ class WorkerTracer implements Tracer {
       ...(parent?.traceState ? { traceState: parent.traceState } : {}),
     };
     if (!sampled) return trace.wrapSpanContext(spanContext);
-    return new WorkerSpan(this.#thread, name, options.kind ?? 0, spanContext, parent, options, this.#scope);
+    return new RecordingSpan(this.#thread, name, options.kind ?? 0, spanContext, parent, options, this.#scope);
   }
 
   startActiveSpan<F extends (span: Span) => unknown>(name: string, ...rest: [F] | [SpanOptions, F] | [SpanOptions, Context, F]): ReturnType<F> {
@@ -217,13 +229,15 @@ class WorkerTracer implements Tracer {
 }
 
 /**
- * The tracer provider of a worker thread: plain `@opentelemetry/api` tracers whose spans
- * go to the main thread. It stands in for the SDK there, which a thread would otherwise
- * spend ~40 ms loading; the main thread's SDK exports everything.
+ * A tracer provider whose spans are born in wire form and go to the thread's relay: what
+ * every worker thread uses in place of the SDK (which a thread would spend ~40 ms
+ * loading), and what the main thread records worker-otp's own spans with (a span here
+ * costs a fraction of an SDK span). Sampling is parent-based, with the ratio configured
+ * for the process at the root.
  */
-export class WorkerTracerProvider implements TracerProvider {
+export class WireTracerProvider implements TracerProvider {
   readonly #thread: ThreadTracing;
-  readonly #tracers = new Map<string, WorkerTracer>();
+  readonly #tracers = new Map<string, WireTracer>();
 
   constructor(thread: ThreadTracing) {
     this.#thread = thread;
@@ -233,7 +247,7 @@ export class WorkerTracerProvider implements TracerProvider {
     const key = `${name}@${version ?? ''}:${options?.schemaUrl ?? ''}`;
     let tracer = this.#tracers.get(key);
     if (!tracer) {
-      tracer = new WorkerTracer(this.#thread, { name, version, schemaUrl: options?.schemaUrl });
+      tracer = new WireTracer(this.#thread, { name, version, schemaUrl: options?.schemaUrl });
       this.#tracers.set(key, tracer);
     }
     return tracer;
