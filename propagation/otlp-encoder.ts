@@ -390,6 +390,9 @@ function writeSpan(writer: ProtoWriter, span: AnySpan): void {
 
 /** Spans grouped by instrumentation scope, in first-seen order. */
 function byScope(spans: readonly AnySpan[]): AnySpan[][] {
+  // Most batches (a reply's spans) have one scope object: no grouping needed.
+  const first = spans.length > 0 ? scopeOf(spans[0]!) : undefined;
+  if (spans.every((span) => scopeOf(span) === first)) return spans.length > 0 ? [spans as AnySpan[]] : [];
   const groups = new Map<string, AnySpan[]>();
   for (const span of spans) {
     const scope = scopeOf(span);
