@@ -5,10 +5,20 @@ export interface Deadline {
   cancel(): void;
 }
 
-interface Entry extends Deadline {
-  readonly at: number;
-  readonly onTimeout: () => void;
-  cancelled: boolean;
+class Entry implements Deadline {
+  cancelled = false;
+
+  constructor(
+    readonly at: number,
+    readonly onTimeout: () => void,
+    readonly lane: Lane,
+    readonly queue: DeadlineQueue,
+  ) {}
+
+  cancel(): void {
+    this.cancelled = true;
+    if (this.lane.entries[this.lane.head] === this) this.queue.trim(this.lane);
+  }
 }
 
 /** The deadlines of one timeout length, in the order they fall due; slots before `head` are emptied. */
@@ -38,22 +48,14 @@ export class DeadlineQueue {
       lane = { entries: [], head: 0 };
       this.#lanes.set(delay, lane);
     }
-    const entry: Entry = {
-      at: performance.now() + delay,
-      onTimeout,
-      cancelled: false,
-      cancel: () => {
-        entry.cancelled = true;
-        if (lane.entries[lane.head] === entry) this.#trim(lane);
-      },
-    };
+    const entry = new Entry(performance.now() + delay, onTimeout, lane, this);
     lane.entries.push(entry);
     if (entry.at < this.#timerAt) this.#arm(entry.at);
     return entry;
   }
 
-  /** Drops cancelled entries from the head of a lane. */
-  #trim(lane: Lane): void {
+  /** @internal Drops cancelled entries from the head of a lane. */
+  trim(lane: Lane): void {
     while (lane.head < lane.entries.length && lane.entries[lane.head]!.cancelled) lane.entries[lane.head++] = undefined;
     if (lane.head === lane.entries.length) {
       lane.entries = [];
@@ -78,13 +80,13 @@ export class DeadlineQueue {
     const due: Entry[] = [];
     let next = Infinity;
     for (const [delay, lane] of this.#lanes) {
-      this.#trim(lane);
+      this.trim(lane);
       while (lane.head < lane.entries.length && lane.entries[lane.head]!.at <= now) {
         const entry = lane.entries[lane.head]!;
         lane.entries[lane.head++] = undefined;
         if (!entry.cancelled) due.push(entry);
       }
-      this.#trim(lane);
+      this.trim(lane);
       if (lane.head < lane.entries.length) next = Math.min(next, lane.entries[lane.head]!.at);
       else this.#lanes.delete(delay);
     }

@@ -8,7 +8,6 @@
  */
 import type { WireError } from './error-wire';
 import type { WireExitReason } from './exit-reason';
-import type { From } from './gen-server-definition';
 import type { SpanPacket } from './span-packet';
 import type { WireContext } from './trace-carrier';
 
@@ -42,7 +41,8 @@ interface Traced {
 
 /** Envelopes a process receives. */
 export type ToProcess =
-  | ({ type: 'call'; from: From; message: unknown } & Traced)
+  /** `pid` and `ref` are the caller's `From`, flat (a nested object costs more to clone). */
+  | ({ type: 'call'; pid: number; ref: number; message: unknown } & Traced)
   | ({ type: 'cast'; message: unknown } & Traced)
   | ({ type: 'info'; message: unknown } & Traced)
   | ({ type: 'stop'; reason: WireExitReason } & Traced)
@@ -60,9 +60,10 @@ interface CarriesSpans {
 /** Envelopes a process sends. */
 export type FromProcess = (
   | { type: 'ready'; label: string }
-  | { type: 'reply'; to: From; value: unknown }
+  /** An answer to the call from `pid` (0: the main thread) with `ref`. */
+  | { type: 'reply'; pid: number; ref: number; value: unknown }
   /** The reply could not be delivered (not cloneable); the caller gets this error. */
-  | { type: 'reply_failed'; to: From; error: WireError }
+  | { type: 'reply_failed'; pid: number; ref: number; error: WireError }
   /** The process is about to end its thread, for this reason. */
   | { type: 'exit'; reason: WireExitReason }
   | { type: 'spans' }

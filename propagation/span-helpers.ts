@@ -82,8 +82,12 @@ export const OPERATION_NAMES = {
  * when given), and, only when that context is traced, the send time on the clock all
  * threads share, so the receiver can record how long the message waited in its mailbox.
  */
-export function envelopeTrace(span: Span | undefined): { trace: WireContext; sentAt?: bigint } {
+export function envelopeTrace(span: Span | undefined): { trace?: WireContext; sentAt?: bigint } {
   const active = context.active();
   const wire = injectTraceCarrier(span ? trace.setSpan(active, span) : active);
+  if (wire === undefined) return NO_TRACE;
   return typeof wire === 'object' ? { trace: wire, sentAt: process.hrtime.bigint() } : { trace: wire };
 }
+
+/** An untraced envelope has no trace fields at all: nothing to clone. */
+const NO_TRACE = Object.freeze({});

@@ -107,7 +107,7 @@ function callWithDefault<Reply>(target: ProcessRef, request: unknown, options: C
     };
     const from = processTable.openCall(record, pending);
     try {
-      processTable.deliver(record, { type: 'call', from, message: request, ...envelopeTrace(span) }, 'call request');
+      processTable.deliver(record, { type: 'call', pid: from.pid, ref: from.ref, message: request, ...envelopeTrace(span) }, 'call request');
     } catch (error) {
       processTable.closeCall(record, from);
       pending.reject(error as Error);

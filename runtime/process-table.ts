@@ -216,16 +216,17 @@ export class ProcessTable {
       case 'reply':
       case 'reply_failed': {
         const answer: { value: unknown } | { error: Error } = message.type === 'reply' ? { value: message.value } : { error: fromWireError(message.error) };
-        if (message.to.pid !== MAIN_PID) {
-          record.inFlight.delete(fromKey(message.to));
-          this.#answerProcess(message.to, answer);
+        if (message.pid !== MAIN_PID) {
+          const to: From = { pid: message.pid, ref: message.ref };
+          record.inFlight.delete(fromKey(to));
+          this.#answerProcess(to, answer);
           return;
         }
         // Usually the called process answers; one it handed `from` to may answer instead.
-        const callee = record.mainCalls.has(message.to.ref) ? record : this.#calleeOf(message.to.ref);
-        const pending = callee?.mainCalls.get(message.to.ref);
+        const callee = record.mainCalls.has(message.ref) ? record : this.#calleeOf(message.ref);
+        const pending = callee?.mainCalls.get(message.ref);
         if (pending === undefined) return; // timed out already: the late reply is dropped
-        callee!.mainCalls.delete(message.to.ref);
+        callee!.mainCalls.delete(message.ref);
         if ('error' in answer) pending.reject(answer.error);
         else pending.resolve(answer.value);
         return;
@@ -238,7 +239,7 @@ export class ProcessTable {
           return;
         }
         target.inFlight.set(fromKey(from), from);
-        this.#forward(target, { type: 'call', from, message: message.message, trace: message.trace, sentAt: message.sentAt }, from);
+        this.#forward(target, { type: 'call', pid: from.pid, ref: from.ref, message: message.message, trace: message.trace, sentAt: message.sentAt }, from);
         return;
       }
       case 'cast':

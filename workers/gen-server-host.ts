@@ -44,6 +44,8 @@ import type { SpanRelay } from '../propagation/span-relay';
 import { startWorkerTelemetry } from './worker-telemetry';
 
 const DEFAULT_CALL_TIMEOUT_MS = 5000;
+/** The attributes of a message no span records. */
+const NO_ATTRIBUTES: Attributes = Object.freeze({});
 
 /** A message waiting in the mailbox; local ones (sendAfter) keep their context object. */
 interface MailboxEntry {
@@ -232,7 +234,7 @@ class GenServerHost {
       this.#exit(fromWireExitReason(envelope.reason), parent, true);
       return undefined;
     }
-    const attributes = this.#start.autoSpans && tracingOn() ? this.#messageAttributes(envelope) : {};
+    const attributes = this.#start.autoSpans && tracingOn() ? this.#messageAttributes(envelope) : NO_ATTRIBUTES;
     let result: Record<string, unknown> | Promise<Record<string, unknown>>;
     try {
       result = runInSpan(
@@ -275,7 +277,7 @@ class GenServerHost {
   #settle(envelope: Extract<ToProcess, { type: 'call' | 'cast' | 'info' }>, result: Record<string, unknown>, parent: Context): void {
     try {
       this.#state = result.state;
-      if (envelope.type === 'call' && hasKey(result, 'reply')) this.#reply(envelope.from, result.reply);
+      if (envelope.type === 'call' && hasKey(result, 'reply')) this.#reply({ pid: envelope.pid, ref: envelope.ref }, result.reply);
       if (hasKey(result, 'stop')) this.#exit(exitReasonFrom(result.stop), parent, true);
     } catch (error) {
       this.#exit({ type: 'error', error: error as Error }, parent, true);
@@ -292,7 +294,7 @@ class GenServerHost {
       case 'call':
         callback = 'handleCall';
         if (!definition.handleCall) throw new UndefinedCallbackError(callback, this.#label);
-        returned = definition.handleCall(envelope.message, envelope.from, state);
+        returned = definition.handleCall(envelope.message, { pid: envelope.pid, ref: envelope.ref }, state);
         break;
       case 'cast':
         callback = 'handleCast';
@@ -335,10 +337,10 @@ class GenServerHost {
       throw new ProcessContextError(`reply(from, value) needs the from that handleCall received; got ${describeValue(from)}`);
     }
     try {
-      this.#post({ type: 'reply', to: from, value }, 'reply');
+      this.#post({ type: 'reply', pid: from.pid, ref: from.ref, value }, 'reply');
     } catch (error) {
       // The caller learns why; the process goes on serving.
-      this.#post({ type: 'reply_failed', to: from, error: toWireError(error) });
+      this.#post({ type: 'reply_failed', pid: from.pid, ref: from.ref, error: toWireError(error) });
     }
   }
 
