@@ -109,12 +109,12 @@ function callWithDefault<Reply>(target: ProcessRef, request: unknown, options: C
     try {
       processTable.deliver(record, { type: 'call', pid: from.pid, ref: from.ref, message: request, ...envelopeTrace(span) }, 'call request');
     } catch (error) {
-      processTable.closeCall(record, from);
+      processTable.closeCall(from);
       pending.reject(error as Error);
       return;
     }
     deadline = callDeadlines.add(timeoutMs, () => {
-      processTable.closeCall(record, from);
+      processTable.closeCall(from);
       pending.reject(new CallTimeoutError({ pid: record.pid, name: record.name }, timeoutMs));
     });
   });

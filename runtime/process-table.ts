@@ -6,6 +6,7 @@ import { FlushRequests } from '../propagation/flush-requests';
 import { KILLED, describeExitReason, fromWireExitReason, type ExitReason } from '../propagation/exit-reason';
 import type { From } from '../propagation/gen-server-definition';
 import type { FromProcess, ToProcess, WireProcessRef } from '../propagation/process-protocol';
+import { PendingCalls } from '../propagation/pending-calls';
 import { markOfPacket } from '../propagation/span-packet';
 import { getThreadSpanRelay } from '../propagation/span-relay';
 import { formatPid, type ProcessRef } from './pid';
@@ -35,8 +36,6 @@ export interface ProcessRecord {
   exitReason: ExitReason | undefined;
   /** Resolves when the thread is gone and everyone has been told. */
   readonly exited: Promise<ExitReason>;
-  /** Main-thread calls to the process not yet answered, by ref. */
-  readonly mainCalls: Map<number, PendingCall>;
   /** Calls from other processes delivered to it and not yet answered, by `fromKey`. */
   readonly inFlight: Map<string, From>;
   readonly monitors: Set<ExitListener>;
@@ -58,7 +57,8 @@ export class ProcessTable {
   readonly #names = new Map<string, number>();
   readonly #flushes = new FlushRequests();
   #nextPid = 1;
-  #nextRef = 1;
+  /** Main-thread calls not yet answered, with the process each was made to. */
+  readonly #mainCalls = new PendingCalls<{ readonly callee: ProcessRecord; readonly pending: PendingCall }>();
 
   /** Takes the next pid number. */
   allocatePid(): number {
@@ -104,7 +104,6 @@ export class ProcessTable {
       lastSpan: undefined,
       exitReason: undefined,
       exited: new Promise<ExitReason>((resolve) => (markExited = resolve)),
-      mainCalls: new Map(),
       inFlight: new Map(),
       monitors: new Set(),
       onReady: undefined,
@@ -147,14 +146,12 @@ export class ProcessTable {
 
   /** Registers a main-thread call and returns its `from`. */
   openCall(record: ProcessRecord, pending: PendingCall): From {
-    const ref = this.#nextRef++;
-    record.mainCalls.set(ref, pending);
-    return { pid: MAIN_PID, ref };
+    return { pid: MAIN_PID, ref: this.#mainCalls.add({ callee: record, pending }) };
   }
 
   /** Forgets a main-thread call (timed out, or not sent): a reply arriving later is dropped. */
-  closeCall(record: ProcessRecord, from: From): void {
-    record.mainCalls.delete(from.ref);
+  closeCall(from: From): void {
+    this.#mainCalls.take(from.ref);
   }
 
   /** Records why a process is about to exit, unless it already said; callers are told at once. */
@@ -167,16 +164,9 @@ export class ProcessTable {
     record.exitReason = reason;
     const cause = reason.type === 'error' ? reason.error : undefined;
     const exitError = () => new ProcessExitError({ pid: record.pid, name: record.name }, reason, describeExitReason(reason), cause);
-    const mainCalls = [...record.mainCalls.values()];
-    record.mainCalls.clear();
-    for (const pending of mainCalls) pending.reject(exitError());
+    for (const { pending } of this.#mainCalls.takeWhere((call) => call.callee === record)) pending.reject(exitError());
     for (const from of record.inFlight.values()) this.#answerProcess(from, { error: exitError() });
     record.inFlight.clear();
-  }
-
-  #calleeOf(ref: number): ProcessRecord | undefined {
-    for (const record of this.#processes.values()) if (record.mainCalls.has(ref)) return record;
-    return undefined;
   }
 
   /** Answers a process whose call went through here. */
@@ -222,13 +212,11 @@ export class ProcessTable {
           this.#answerProcess(to, answer);
           return;
         }
-        // Usually the called process answers; one it handed `from` to may answer instead.
-        const callee = record.mainCalls.has(message.ref) ? record : this.#calleeOf(message.ref);
-        const pending = callee?.mainCalls.get(message.ref);
-        if (pending === undefined) return; // timed out already: the late reply is dropped
-        callee!.mainCalls.delete(message.ref);
-        if ('error' in answer) pending.reject(answer.error);
-        else pending.resolve(answer.value);
+        // Usually from the called process; one it handed `from` to may answer instead.
+        const call = this.#mainCalls.take(message.ref);
+        if (call === undefined) return; // timed out already: the late reply is dropped
+        if ('error' in answer) call.pending.reject(answer.error);
+        else call.pending.resolve(answer.value);
         return;
       }
       case 'call': {

@@ -42,6 +42,8 @@ import { loadModule, type ModuleExports } from './module-loader';
 import { installProcessRuntime, type ProcessCallOptions, type ProcessRef, type TimerRef } from './process-api';
 import type { SpanRelay } from '../propagation/span-relay';
 import { startWorkerTelemetry } from './worker-telemetry';
+import { DeadlineQueue, type Deadline } from '../propagation/deadline-queue';
+import { PendingCalls } from '../propagation/pending-calls';
 
 const DEFAULT_CALL_TIMEOUT_MS = 5000;
 /** The attributes of a message no span records. */
@@ -56,7 +58,7 @@ interface MailboxEntry {
 interface OutboundCall {
   resolve(value: unknown): void;
   reject(error: Error): void;
-  timer: NodeJS.Timeout | undefined;
+  deadline: Deadline | undefined;
 }
 
 function wireRef(target: ProcessRef): WireProcessRef {
@@ -81,14 +83,15 @@ class GenServerHost {
   readonly #port = parentPort!;
   readonly #relay: SpanRelay | undefined;
   readonly #mailbox: MailboxEntry[] = [];
-  readonly #outbound = new Map<number, OutboundCall>();
+  /** Calls this process made and waits on. */
+  readonly #outbound = new PendingCalls<OutboundCall>();
+  readonly #callDeadlines = new DeadlineQueue();
   #definition!: GenServerDefinition;
   #label: string;
   #state: unknown;
   #ready = false;
   #draining = false;
   #exiting = false;
-  #nextRef = 1;
 
   constructor(start: ProcessStartData) {
     this.#start = start;
@@ -186,10 +189,9 @@ class GenServerHost {
         return;
       case 'reply':
       case 'call_failed': {
-        const pending = this.#outbound.get(message.ref);
+        const pending = this.#outbound.take(message.ref);
         if (pending === undefined) return; // timed out already: a late reply is dropped
-        this.#outbound.delete(message.ref);
-        if (pending.timer) clearTimeout(pending.timer);
+        pending.deadline?.cancel();
         if (message.type === 'reply') pending.resolve(message.value);
         else pending.reject(fromWireError(message.error));
         return;
@@ -374,7 +376,6 @@ class GenServerHost {
     }
     const timeoutMs = validateTimeout(options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, 'options.timeoutMs');
     const span = this.#clientSpan('call', to);
-    const ref = this.#nextRef++;
     return new Promise<unknown>((resolve, reject) => {
       const settle = (error: Error | undefined, value?: unknown) => {
         if (span && error) recordFailure(span, error);
@@ -382,17 +383,19 @@ class GenServerHost {
         if (error) reject(error);
         else resolve(value);
       };
+      const pending: OutboundCall = { resolve: (value) => settle(undefined, value), reject: (error) => settle(error), deadline: undefined };
+      const ref = this.#outbound.add(pending);
       try {
         this.#post({ type: 'call', to, ref, message, ...envelopeTrace(span) }, 'call request');
       } catch (error) {
+        this.#outbound.take(ref);
         settle(error as Error);
         return;
       }
-      const timer = startTimeout(timeoutMs, () => {
-        this.#outbound.delete(ref);
+      pending.deadline = this.#callDeadlines.add(timeoutMs, () => {
+        this.#outbound.take(ref);
         settle(new CallTimeoutError(typeof to === 'number' ? { pid: to } : { name: to }, timeoutMs));
       });
-      this.#outbound.set(ref, { resolve: (value) => settle(undefined, value), reject: (error) => settle(error), timer });
     });
   }
 
