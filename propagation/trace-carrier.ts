@@ -1,6 +1,6 @@
 import type { Context, TextMapGetter, TextMapSetter } from '@opentelemetry/api';
 import { ROOT_CONTEXT, TraceFlags, context as contextApi, diag, propagation, trace } from './opentelemetry';
-import { BAGGAGE_HEADER, TRACEPARENT_HEADER, TRACESTATE_HEADER, W3CPropagator, suppressTracing } from './w3c-propagator';
+import { BAGGAGE_HEADER, TRACEPARENT_HEADER, TRACESTATE_HEADER, W3CPropagator, isValidSpanContext, suppressTracing } from './w3c-propagator';
 
 export { BAGGAGE_HEADER, TRACEPARENT_HEADER, TRACESTATE_HEADER };
 
@@ -54,7 +54,7 @@ export function injectTraceCarrier(ctx: Context = contextApi.active()): WireCont
   const spanContext = trace.getSpanContext(ctx);
   const hasBaggage = propagation.getBaggage(ctx) !== undefined;
   if (!hasBaggage) {
-    if (spanContext === undefined || !trace.isSpanContextValid(spanContext)) return undefined;
+    if (spanContext === undefined || !isValidSpanContext(spanContext)) return undefined;
     if ((spanContext.traceFlags & TraceFlags.SAMPLED) === 0) return UNSAMPLED;
   }
   const carrier: TraceCarrier = {};

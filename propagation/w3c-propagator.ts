@@ -1,5 +1,5 @@
 import type { BaggageEntry, Context, SpanContext, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
-import { createContextKey, createTraceState, isSpanContextValid, propagation, trace } from './opentelemetry';
+import { createContextKey, createTraceState, propagation, trace } from './opentelemetry';
 
 /** W3C Trace Context header, https://www.w3.org/TR/trace-context/#traceparent-header */
 export const TRACEPARENT_HEADER = 'traceparent';
@@ -38,20 +38,39 @@ function isLowerHex(value: string, start: number, end: number): boolean {
   return true;
 }
 
+const INVALID_TRACE_ID = '0'.repeat(32);
+const INVALID_SPAN_ID = '0'.repeat(16);
+
+/**
+ * Whether a span context has ids W3C accepts (lower-case hex of the right length, not all
+ * zeros): the API's check, without its regular expressions, for every message sent.
+ */
+export function isValidSpanContext(spanContext: SpanContext): boolean {
+  const { traceId, spanId } = spanContext;
+  return (
+    traceId.length === 32 &&
+    spanId.length === 16 &&
+    traceId !== INVALID_TRACE_ID &&
+    spanId !== INVALID_SPAN_ID &&
+    isLowerHex(traceId, 0, 32) &&
+    isLowerHex(spanId, 0, 16)
+  );
+}
+
 /** Parses a `traceparent` value; `undefined` for anything the specification rejects. */
 export function parseTraceparent(value: string): SpanContext | undefined {
   // The form every message of this runtime carries (version 00, 55 characters), checked
   // without the regular expression; anything else takes the general path.
   if (value.length === 55 && value.startsWith('00-') && value[35] === '-' && value[52] === '-' && isLowerHex(value, 3, 35) && isLowerHex(value, 36, 52) && isLowerHex(value, 53, 55)) {
     const spanContext: SpanContext = { traceId: value.slice(3, 35), spanId: value.slice(36, 52), traceFlags: parseInt(value.slice(53), 16), isRemote: true };
-    return isSpanContextValid(spanContext) ? spanContext : undefined;
+    return spanContext.traceId !== INVALID_TRACE_ID && spanContext.spanId !== INVALID_SPAN_ID ? spanContext : undefined;
   }
   const match = TRACEPARENT.exec(value);
   if (!match) return undefined;
   const [, version, traceId, spanId, flags, rest] = match;
   if (version === 'ff' || (version === '00' && rest !== undefined)) return undefined;
   const spanContext: SpanContext = { traceId: traceId!, spanId: spanId!, traceFlags: parseInt(flags!, 16), isRemote: true };
-  return isSpanContextValid(spanContext) ? spanContext : undefined;
+  return isValidSpanContext(spanContext) ? spanContext : undefined;
 }
 
 /** Baggage limits of https://www.w3.org/TR/baggage/#limits */
@@ -103,7 +122,7 @@ function serializeBaggage(entries: Array<[string, BaggageEntry]>): string {
 export class W3CPropagator implements TextMapPropagator {
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
     const spanContext = trace.getSpanContext(context);
-    if (spanContext && isSpanContextValid(spanContext) && !isTracingSuppressed(context)) {
+    if (spanContext && isValidSpanContext(spanContext) && !isTracingSuppressed(context)) {
       const flags = (spanContext.traceFlags & 0xff).toString(16).padStart(2, '0');
       setter.set(carrier, TRACEPARENT_HEADER, `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`);
       const traceState = spanContext.traceState?.serialize();
