@@ -110,8 +110,8 @@ export class TaskSupervisor {
     if (maxQueue !== 'auto' && maxQueue !== Infinity && (!Number.isInteger(maxQueue) || maxQueue < 0)) {
       throw new RangeError(`worker-otp task supervisor: options.maxQueue must be an integer >= 0 or 'auto'; got ${describeValue(options.maxQueue)}`);
     }
-    // Piscina's own queue and maxQueue are not used: tasks wait in the dispatcher's queue.
-    // Piscina's default, made explicit: the slot table is sized by it.
+    // Tasks wait in the dispatcher's queue (bounded by maxQueue), not in Piscina's. The
+    // maxThreads default is Piscina's, made explicit: it sizes the slot table.
     const maxThreads = Math.max(options.maxThreads ?? Math.ceil(availableParallelism() * 1.5), options.minThreads ?? 1);
     const slots = new TaskSlots(TaskDispatcher.slotCapacity(maxThreads));
     const hostData: TaskHostData = { supervisorName: name, slots: slots.buffer };
