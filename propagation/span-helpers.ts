@@ -83,6 +83,7 @@ export const OPERATION_NAMES = {
  * threads share, so the receiver can record how long the message waited in its mailbox.
  */
 export function envelopeTrace(span: Span | undefined): { trace?: WireContext; sentAt?: bigint } {
+  if (span === undefined && !tracingOn()) return NO_TRACE;
   const active = context.active();
   const wire = injectTraceCarrier(span ? trace.setSpan(active, span) : active);
   if (wire === undefined) return NO_TRACE;

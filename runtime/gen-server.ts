@@ -74,15 +74,15 @@ function clientSpan(record: ProcessRecord, kind: 'call' | 'cast' | 'info'): Span
  * dropped), `NoProcessError`, `ProcessExitError` (the process exited before replying;
  * carries the reason), `PayloadNotCloneableError` (nothing was sent).
  */
-export function call<Reply = unknown>(target: ProcessRef, request: unknown, options: CallOptions = {}): Promise<Reply> {
+export function call<Reply = unknown>(target: ProcessRef, request: unknown, options?: CallOptions): Promise<Reply> {
   return callWithDefault<Reply>(target, request, options, DEFAULT_CALL_TIMEOUT_MS);
 }
 
-function callWithDefault<Reply>(target: ProcessRef, request: unknown, options: CallOptions, defaultTimeoutMs: number): Promise<Reply> {
+function callWithDefault<Reply>(target: ProcessRef, request: unknown, options: CallOptions | undefined, defaultTimeoutMs: number): Promise<Reply> {
   let record: ProcessRecord;
   let timeoutMs: number;
   try {
-    timeoutMs = validateTimeout(options.timeoutMs ?? defaultTimeoutMs, 'options.timeoutMs');
+    timeoutMs = validateTimeout(options?.timeoutMs ?? defaultTimeoutMs, 'options.timeoutMs');
     record = processTable.require(target);
   } catch (error) {
     return Promise.reject(error);
@@ -246,7 +246,7 @@ export class GenServer<D extends GenServerDefinition = GenServerDefinition> {
   }
 
   /** See {@link call}. */
-  call(request: CallOf<D>, options: CallOptions = {}): Promise<ReplyOf<D>> {
+  call(request: CallOf<D>, options?: CallOptions): Promise<ReplyOf<D>> {
     return callWithDefault<ReplyOf<D>>(this.pid, request, options, this.#callTimeoutMs);
   }
 

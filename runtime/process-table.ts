@@ -77,8 +77,8 @@ export class ProcessTable {
   }
 
   /** Like `resolve`, but throws `NoProcessError`. With `exiting`, a process on its way out counts too. */
-  require(target: ProcessRef | WireProcessRef, options: { exiting?: boolean } = {}): ProcessRecord {
-    const record = options.exiting ? this.#lookup(target) : this.resolve(target);
+  require(target: ProcessRef | WireProcessRef, options?: { exiting?: boolean }): ProcessRecord {
+    const record = options?.exiting ? this.#lookup(target) : this.resolve(target);
     if (record === undefined) throw new NoProcessError(describeTarget(target));
     return record;
   }
@@ -205,18 +205,17 @@ export class ProcessTable {
         return;
       case 'reply':
       case 'reply_failed': {
-        const answer: { value: unknown } | { error: Error } = message.type === 'reply' ? { value: message.value } : { error: fromWireError(message.error) };
         if (message.pid !== MAIN_PID) {
           const to: From = { pid: message.pid, ref: message.ref };
           record.inFlight.delete(fromKey(to));
-          this.#answerProcess(to, answer);
+          this.#answerProcess(to, message.type === 'reply' ? { value: message.value } : { error: fromWireError(message.error) });
           return;
         }
         // Usually from the called process; one it handed `from` to may answer instead.
         const call = this.#mainCalls.take(message.ref);
         if (call === undefined) return; // timed out already: the late reply is dropped
-        if ('error' in answer) call.pending.reject(answer.error);
-        else call.pending.resolve(answer.value);
+        if (message.type === 'reply') call.pending.resolve(message.value);
+        else call.pending.reject(fromWireError(message.error));
         return;
       }
       case 'call': {
