@@ -6,6 +6,17 @@
 
 import { formatPid } from './process-protocol';
 
+/** Where a worker-otp error records the names of its class and its ancestors. */
+const ERROR_CLASSES = Symbol.for('worker-otp.error-classes');
+
+function classNames(target: Function): string[] {
+  const names: string[] = [];
+  for (let current: unknown = target; typeof current === 'function' && current !== Error; current = Object.getPrototypeOf(current)) {
+    names.push((current as Function).name);
+  }
+  return names;
+}
+
 /** Base class of every error worker-otp raises on purpose. */
 export class WorkerOtpError extends Error {
   /** Stable identifier, e.g. `ERR_TELEMETRY_ALREADY_STARTED`. */
@@ -15,6 +26,22 @@ export class WorkerOtpError extends Error {
     super(message, options);
     this.code = code;
     this.name = new.target.name;
+  }
+
+  /** The names of this error's class and its ancestors (read by `instanceof`, below). */
+  get [ERROR_CLASSES](): string[] {
+    return classNames(this.constructor);
+  }
+
+  /**
+   * `instanceof` by class name as well as by prototype: a worker thread runs a bundled
+   * copy of worker-otp, and an application module there may load the package's main entry
+   * too; an error one copy throws is still an instance of the other copy's classes.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    const names = (value as { [ERROR_CLASSES]?: readonly string[] } | null)?.[ERROR_CLASSES];
+    return Array.isArray(names) && names.includes(this.name);
   }
 }
 

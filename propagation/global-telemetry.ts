@@ -2,10 +2,8 @@ import type { TracerProvider } from '@opentelemetry/api';
 import { context, propagation, trace, AsyncLocalStorageContextManager } from './opentelemetry';
 import { TelemetryConflictError } from './errors';
 import { RebindableTracerProvider } from './rebindable-tracer-provider';
+import { threadState } from './thread-state';
 import { W3CPropagator } from './w3c-propagator';
-
-/** This thread's global tracer provider once worker-otp registered it; kept for the thread's life. */
-let registered: RebindableTracerProvider | undefined;
 
 /**
  * Makes `provider` this thread's global OpenTelemetry setup, so that plain
@@ -21,18 +19,18 @@ export function installGlobalTelemetry(provider: TracerProvider): () => void {
     context.setGlobalContextManager(contextManager),
     propagation.setGlobalPropagator(new W3CPropagator()),
   ];
-  if (registered === undefined) {
+  if (threadState.tracerProvider === undefined) {
     const rebindable = new RebindableTracerProvider();
     installed.push(trace.setGlobalTracerProvider(rebindable));
-    if (installed.at(-1)) registered = rebindable;
+    if (installed.at(-1)) threadState.tracerProvider = rebindable;
   }
   // The API refuses a second registration and leaves the first in place, ours partly in.
   if (installed.includes(false)) throw new TelemetryConflictError();
-  registered!.bind(provider);
+  threadState.tracerProvider!.bind(provider);
   return () => {
     // The tracer provider stays registered, pointing at nothing, so that tracers taken
     // before a restart follow the next provider (see RebindableTracerProvider).
-    registered?.bind(undefined);
+    threadState.tracerProvider?.bind(undefined);
     propagation.disable();
     context.disable();
   };

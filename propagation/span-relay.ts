@@ -1,6 +1,7 @@
 import { diag } from './opentelemetry';
 import { isEncoded, joinEncoded, markOfPacket, packetSize, type EncodedSpans, type SpanPacket } from './span-packet';
 import type { WireSpan } from './span-wire';
+import { threadState } from './thread-state';
 
 /** A link to a thread below this one (a worker this thread talks to). */
 export interface DownstreamLink {
@@ -163,14 +164,12 @@ export class SpanRelay {
   }
 }
 
-let threadRelay: SpanRelay | undefined;
-
 /** Installs this thread's relay (done by the telemetry bootstrap of each thread). */
 export function setThreadSpanRelay(relay: SpanRelay | undefined): void {
-  threadRelay = relay;
+  threadState.relay = relay;
 }
 
 /** This thread's relay, or `undefined` when telemetry is off in this thread. */
 export function getThreadSpanRelay(): SpanRelay | undefined {
-  return threadRelay;
+  return threadState.relay;
 }

@@ -32,7 +32,7 @@ export const DEFAULT_START_TIMEOUT_MS = 5000;
 /** How long `stop` lets `terminate` run by default, before killing the thread. */
 export const DEFAULT_STOP_TIMEOUT_MS = 5000;
 
-const HOST_PATH = join(__dirname, '..', 'workers', 'gen-server-host.js');
+const HOST_PATH = join(__dirname, '..', 'workers', 'gen-server-thread.js');
 
 /** Options of {@link startGenServer}. */
 export interface StartOptions {

@@ -16,7 +16,7 @@ import { runtimeTracer } from '../propagation/tracer';
 import { TaskDispatcher, dispatchedPoolOptions } from './task-dispatcher';
 import { DEFAULT_TASK_TIMEOUT_MS, Task, type TaskArgs, type TaskOutcome, type TaskRef, type TaskResult } from './task';
 
-const TASK_HOST_PATH = join(__dirname, '..', 'workers', 'task-host.js');
+const TASK_HOST_PATH = join(__dirname, '..', 'workers', 'task-thread.js');
 
 /** Options of a TaskSupervisor: its Piscina pool's, and how it is named and traced. */
 export interface TaskSupervisorOptions {

@@ -447,4 +447,7 @@ class GenServerHost {
   }
 }
 
-void new GenServerHost(workerData as ProcessStartData).run();
+/** Runs the GenServer this thread was started for (its start data is the thread's `workerData`). */
+export function runGenServerHost(): void {
+  void new GenServerHost(workerData as ProcessStartData).run();
+}

@@ -1,4 +1,5 @@
 import { ProcessContextError } from '../propagation/errors';
+import { threadState } from '../propagation/thread-state';
 import type { From } from '../propagation/gen-server-definition';
 
 /** A process, as code inside a process names it: a pid (`{ pid }`) or a registered name. */
@@ -26,14 +27,13 @@ export interface ProcessRuntime {
   sendAfter(delayMs: number, message: unknown): TimerRef;
 }
 
-let runtime: ProcessRuntime | undefined;
-
 /** @internal Installed by the GenServer host of this thread. */
 export function installProcessRuntime(host: ProcessRuntime): void {
-  runtime = host;
+  threadState.processRuntime = host;
 }
 
 function current(operation: string): ProcessRuntime {
+  const runtime = threadState.processRuntime as ProcessRuntime | undefined;
   if (runtime === undefined) {
     throw new ProcessContextError(`${operation}() works inside a GenServer's callbacks; from the main thread use the GenServer client`);
   }

@@ -15,13 +15,11 @@ import { PayloadNotCloneableError, TaskModuleError } from '../propagation/errors
 import { isPromiseLike, runInSpan } from '../propagation/span-helpers';
 import type { BundleResponse, TaskHostData, TaskMessage, TaskRequest, TaskResponse } from '../propagation/task-protocol';
 import { TaskSlots } from '../propagation/task-slots';
+import type { SpanRelay } from '../propagation/span-relay';
 import { extractTraceContext } from '../propagation/trace-carrier';
 import { findExport, loadModule, type ModuleExports } from './module-loader';
 import { startWorkerTelemetry } from './worker-telemetry';
 
-const hostData = workerData as TaskHostData;
-const slots = new TaskSlots(hostData.slots);
-const relay = startWorkerTelemetry({ threadName: `${hostData.supervisorName}#${threadId}` })?.relay;
 
 type TaskFunction = (...args: unknown[]) => unknown;
 
@@ -116,7 +114,7 @@ function runOne(request: TaskRequest): TaskResponse | Promise<TaskResponse> {
   );
 }
 
-async function runBundle(tasks: readonly TaskRequest[]): Promise<BundleResponse> {
+async function runBundle(tasks: readonly TaskRequest[], slots: TaskSlots, relay: SpanRelay | undefined): Promise<BundleResponse> {
   const results: Array<TaskResponse | null> = [];
   for (const request of tasks) {
     if (!slots.start(request.slot, threadId)) {
@@ -149,12 +147,19 @@ function barrier(counter: SharedArrayBuffer, count: number): boolean {
 
 const BARRIER_TIMEOUT_MS = 30_000;
 
-/** The bundle before this one: a thread's bundles run one after another. */
-let previousBundle: Promise<unknown> = Promise.resolve();
-
-export default function handleTaskMessage(message: TaskMessage): Promise<BundleResponse> | boolean {
-  if (message.kind === 'barrier') return barrier(message.counter, message.threads);
-  const bundle = previousBundle.then(() => runBundle(message.tasks));
-  previousBundle = bundle;
-  return bundle;
+/**
+ * The Piscina handler of a TaskSupervisor's thread (its `workerData` says which). A thread's
+ * bundles run one after another.
+ */
+export function createTaskHandler(): (message: TaskMessage) => Promise<BundleResponse> | boolean {
+  const hostData = workerData as TaskHostData;
+  const slots = new TaskSlots(hostData.slots);
+  const relay = startWorkerTelemetry({ threadName: `${hostData.supervisorName}#${threadId}` })?.relay;
+  let previousBundle: Promise<unknown> = Promise.resolve();
+  return (message) => {
+    if (message.kind === 'barrier') return barrier(message.counter, message.threads);
+    const bundle = previousBundle.then(() => runBundle(message.tasks, slots, relay));
+    previousBundle = bundle;
+    return bundle;
+  };
 }

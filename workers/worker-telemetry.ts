@@ -1,4 +1,5 @@
 import { getEnvironmentData, isMainThread, threadId } from 'node:worker_threads';
+import { threadState } from '../propagation/thread-state';
 import { diag } from '../propagation/opentelemetry';
 import { installGlobalTelemetry } from '../propagation/global-telemetry';
 import { encodeScopeSpans } from '../propagation/otlp-encoder';
@@ -21,8 +22,6 @@ export interface WorkerTelemetry {
   flush(): void;
 }
 
-let running: WorkerTelemetry | undefined;
-
 /**
  * Sets up OpenTelemetry in a worker thread, as the main thread's `startTelemetry`
  * configured it: a tracer provider with an AsyncLocalStorage context manager and
@@ -38,7 +37,7 @@ export function startWorkerTelemetry(options: WorkerTelemetryOptions = {}): Work
   if (isMainThread) {
     throw new TypeError('worker-otp: startWorkerTelemetry() runs in worker threads; in the main thread call startTelemetry()');
   }
-  if (running) return running;
+  if (threadState.workerTelemetry) return threadState.workerTelemetry as WorkerTelemetry;
   const config = getEnvironmentData(THREAD_TELEMETRY_KEY) as ThreadTelemetryConfig | undefined;
   if (config === undefined) {
     diag.debug('worker-otp: telemetry is not started in the main thread; tracing is off in this worker');
@@ -62,6 +61,7 @@ export function startWorkerTelemetry(options: WorkerTelemetryOptions = {}): Work
   // process.exit() in a worker still runs 'exit' listeners, and a message posted there
   // is delivered: the last spans of a thread that exits on purpose are not lost.
   process.once('exit', () => relay.sendPending());
-  running = { relay, flush: () => relay.sendPending() };
+  const running: WorkerTelemetry = { relay, flush: () => relay.sendPending() };
+  threadState.workerTelemetry = running;
   return running;
 }

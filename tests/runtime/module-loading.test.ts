@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TaskSupervisor, startGenServer, taskRef } from '../../dist';
+import type BothEntries from '../../dist/tests/fixtures/both-entries-server';
+import { fixturePath } from '../../dist/tests/support/fixtures';
 
 const WORKERS_URL = pathToFileURL(join(__dirname, '..', '..', 'dist', 'workers', 'index.js')).href;
 const WORKERS_PATH = join(__dirname, '..', '..', 'dist', 'workers', 'index.js');
@@ -39,5 +41,14 @@ it('runs tasks from an ES module and from module.exports', async () => {
     await expect(tasks.async(taskRef<{ triple(x: number): number }, 'triple'>(join(directory, 'cjs-tasks.js'), 'triple'), 14).await()).resolves.toBe(42);
   } finally {
     await tasks.shutdown();
+  }
+});
+
+it('keeps instanceof for worker-otp errors in a module that also imports the main entry', async () => {
+  const server = await startGenServer<typeof BothEntries>(fixturePath('both-entries-server'), null);
+  try {
+    await expect(server.call('call_nobody')).resolves.toEqual({ code: 'ERR_NO_PROCESS', isNoProcessError: true, isWorkerOtpError: true, isOtherClass: false });
+  } finally {
+    await server.stop();
   }
 });

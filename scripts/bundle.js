@@ -1,9 +1,11 @@
 /**
- * Build step after `tsc`: single-file builds of @opentelemetry/api and
- * @opentelemetry/context-async-hooks in dist/vendor/, which worker threads load instead of
- * the packages' many modules (see propagation/opentelemetry.ts for why). Each build keeps
- * only what propagation/opentelemetry.ts takes from its package (from the packages' ES
- * module builds, which a bundler can trim).
+ * Build step after `tsc`: what worker threads load, made into single files, since every
+ * module a thread loads delays its start.
+ * - dist/vendor/: @opentelemetry/api and @opentelemetry/context-async-hooks, each trimmed
+ *   to what propagation/opentelemetry.ts takes from it (from the packages' ES module
+ *   builds, which a bundler can trim); see that module for why.
+ * - dist/workers/thread-runtime.js: the worker runtime and everything of ours it imports,
+ *   vendored builds included, in place of the compiled module (packages stay external).
  */
 const { build } = require('esbuild');
 const { readFileSync } = require('node:fs');
@@ -55,6 +57,18 @@ async function main() {
   const used = Object.keys(require(join(ROOT, 'dist', 'propagation', 'opentelemetry.js')));
   await bundle('@opentelemetry/api', used.filter((name) => !CONTEXT_MANAGER_EXPORTS.has(name)), 'opentelemetry-api.js');
   await bundle('@opentelemetry/context-async-hooks', [...CONTEXT_MANAGER_EXPORTS], 'opentelemetry-context-async-hooks.js', [apiBeside]);
+  const threadRuntime = join(ROOT, 'dist', 'workers', 'thread-runtime.js');
+  await build({
+    entryPoints: [threadRuntime],
+    outfile: threadRuntime,
+    allowOverwrite: true,
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
+  });
 }
 
 main().catch((error) => {

@@ -1,0 +1,4 @@
+/** The entry file of every GenServer's thread. */
+import { runGenServerHost } from './thread-runtime';
+
+runGenServerHost();

@@ -1,0 +1,4 @@
+/** The entry file of every TaskSupervisor's threads: Piscina calls its default export. */
+import { createTaskHandler } from './thread-runtime';
+
+export default createTaskHandler();
