@@ -62,6 +62,8 @@ async function main() {
     entryPoints: [threadRuntime],
     outfile: threadRuntime,
     allowOverwrite: true,
+    // Maps back through tsc's own maps to the TypeScript sources.
+    sourcemap: true,
     bundle: true,
     packages: 'external',
     platform: 'node',
