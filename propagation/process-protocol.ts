@@ -31,6 +31,11 @@ export interface ProcessStartData {
   readonly autoSpans: boolean;
   /** The context `start` was called in: `init` runs inside it. */
   readonly trace: WireContext;
+  /**
+   * Set for a restart: the thread starts while the one it replaces is still ending, and
+   * `init` waits for a `go` envelope, sent once that thread is gone.
+   */
+  readonly initAfterGo?: boolean;
 }
 
 interface Traced {
@@ -51,7 +56,9 @@ export type ToProcess =
   /** A call this process made failed before any reply (no such process, it exited, ...). */
   | { type: 'call_failed'; ref: number; error: WireError }
   /** Asks for every span the thread holds, for a flush. */
-  | { type: 'flush'; id: number; timeoutMs: number };
+  | { type: 'flush'; id: number; timeoutMs: number }
+  /** The process this one replaces is gone: `init` may run (see `initAfterGo`). */
+  | { type: 'go' };
 
 interface CarriesSpans {
   spans?: SpanPacket;

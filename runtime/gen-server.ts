@@ -245,6 +245,15 @@ export class GenServer<D extends GenServerDefinition = GenServerDefinition> {
     return this.#record.exited;
   }
 
+  /**
+   * Resolves with the exit reason as soon as the process has said it exits (or was
+   * killed): it handles no more messages and its name is free, while its thread may still
+   * be ending. Supervisors start a replacement then (see `exited`).
+   */
+  exiting(): Promise<ExitReason> {
+    return this.#record.exiting;
+  }
+
   /** See {@link call}. */
   call(request: CallOf<D>, options?: CallOptions): Promise<ReplyOf<D>> {
     return callWithDefault<ReplyOf<D>>(this.pid, request, options, this.#callTimeoutMs);
@@ -314,6 +323,8 @@ export async function startGenServer<D extends GenServerDefinition = GenServerDe
   modulePath: string,
   initArg: InitArgOf<D>,
   options: StartOptions = {},
+  /** @internal A restart: `init` waits for this (the replaced process's thread to end); the thread starts now. */
+  initAfter?: Promise<unknown>,
 ): Promise<GenServer<D>> {
   validateStartOptions(options);
   if (typeof modulePath !== 'string' || modulePath.length === 0) {
@@ -338,6 +349,7 @@ export async function startGenServer<D extends GenServerDefinition = GenServerDe
     defaultLabel,
     autoSpans: options.autoSpans ?? true,
     trace: injectTraceCarrier(),
+    ...(initAfter ? { initAfterGo: true } : {}),
   };
   let worker: Worker;
   try {
@@ -351,6 +363,9 @@ export async function startGenServer<D extends GenServerDefinition = GenServerDe
       : error;
   }
   const record = processTable.add(pid, name, worker, startData.autoSpans, name ?? defaultLabel);
+  void initAfter?.then(() => {
+    if (record.exitReason === undefined) processTable.deliver(record, { type: 'go' }, 'go');
+  });
   const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     let timedOut = false;

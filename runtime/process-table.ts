@@ -34,6 +34,8 @@ export interface ProcessRecord {
   lastSpan: SpanContext | undefined;
   /** Set once the process said why it exits, or the runtime decided (kill, timeout). */
   exitReason: ExitReason | undefined;
+  /** Resolves once the process has said it exits (or was killed): it handles no more messages. */
+  readonly exiting: Promise<ExitReason>;
   /** Resolves when the thread is gone and everyone has been told. */
   readonly exited: Promise<ExitReason>;
   /** Calls from other processes delivered to it and not yet answered, by `fromKey`. */
@@ -55,6 +57,8 @@ const fromKey = (from: From) => `${from.pid}:${from.ref}`;
 export class ProcessTable {
   readonly #processes = new Map<number, ProcessRecord>();
   readonly #names = new Map<string, number>();
+  /** Resolves each live record's `exiting`. */
+  readonly #announceExit = new WeakMap<ProcessRecord, (reason: ExitReason) => void>();
   readonly #flushes = new FlushRequests();
   #nextPid = 1;
   /** Main-thread calls not yet answered, with the process each was made to. */
@@ -94,6 +98,7 @@ export class ProcessTable {
    */
   add(pid: number, name: string | undefined, worker: Worker, autoSpans: boolean, label: string): ProcessRecord {
     let markExited!: (reason: ExitReason) => void;
+    let markExiting!: (reason: ExitReason) => void;
     const record: ProcessRecord = {
       pid,
       name,
@@ -103,12 +108,14 @@ export class ProcessTable {
       label,
       lastSpan: undefined,
       exitReason: undefined,
+      exiting: new Promise<ExitReason>((resolve) => (markExiting = resolve)),
       exited: new Promise<ExitReason>((resolve) => (markExited = resolve)),
       inFlight: new Map(),
       monitors: new Set(),
       onReady: undefined,
     };
     this.#processes.set(pid, record);
+    this.#announceExit.set(record, markExiting);
     if (name !== undefined) this.#names.set(name, pid);
     const unregisterFlush = getThreadSpanRelay()?.addDownstream({ requestFlush: (timeoutMs) => this.#requestFlush(record, timeoutMs) });
     worker.on('message', (message: FromProcess) => this.#receive(record, message));
@@ -162,11 +169,15 @@ export class ProcessTable {
   #markExiting(record: ProcessRecord, reason: ExitReason): void {
     if (record.exitReason !== undefined) return;
     record.exitReason = reason;
+    // An exiting process handles no more messages: its name is free for a successor now.
+    if (record.name !== undefined && this.#names.get(record.name) === record.pid) this.#names.delete(record.name);
     const cause = reason.type === 'error' ? reason.error : undefined;
     const exitError = () => new ProcessExitError({ pid: record.pid, name: record.name }, reason, describeExitReason(reason), cause);
     for (const { pending } of this.#mainCalls.takeWhere((call) => call.callee === record)) pending.reject(exitError());
     for (const from of record.inFlight.values()) this.#answerProcess(from, { error: exitError() });
     record.inFlight.clear();
+    this.#announceExit.get(record)?.(reason);
+    this.#announceExit.delete(record);
   }
 
   /** Answers a process whose call went through here. */

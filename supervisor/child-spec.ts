@@ -29,6 +29,11 @@ export interface SupervisedChild {
   /** The span a restart links to, when the child knows its last one. */
   readonly lastSpanContext?: SpanContext | undefined;
   exited(): Promise<ExitReason>;
+  /**
+   * When given, resolves as soon as the child has said it exits (before its thread is gone):
+   * the supervisor then starts a replacement whose `init` waits for `exited`.
+   */
+  exiting?(): Promise<ExitReason>;
   stop(reason?: StopReason, timeoutMs?: number): Promise<void>;
   kill(): Promise<void>;
 }
@@ -37,8 +42,12 @@ export interface SupervisedChild {
 export interface ChildSpec {
   /** Unique among its siblings; names the child in spans, errors and `whichChildren`. */
   readonly id: string;
-  /** Starts the child; called again for every restart. */
-  readonly start: () => Promise<SupervisedChild>;
+  /**
+   * Starts the child; called again for every restart, then with the exit of the child it
+   * replaces (`replacing`): a child may start before that exit completes, as long as its
+   * `init` runs after.
+   */
+  readonly start: (restart?: { readonly replacing: Promise<unknown> }) => Promise<SupervisedChild>;
   /** Default `permanent`. */
   readonly restart?: RestartType;
   /** Default 5000 ms for workers, `infinity` for supervisors. */
@@ -77,7 +86,7 @@ export function workerChild<D extends GenServerDefinition = GenServerDefinition>
   const { restart, shutdown, ...startOptions } = options;
   return {
     id,
-    start: () => startGenServer<D>(modulePath, initArg, startOptions),
+    start: (restart) => startGenServer<D>(modulePath, initArg, startOptions, restart?.replacing),
     type: 'worker',
     ...(restart ? { restart } : {}),
     ...(shutdown !== undefined ? { shutdown } : {}),

@@ -50,6 +50,8 @@ export interface ChildCounts {
 interface ChildState {
   readonly spec: ResolvedChildSpec;
   child: SupervisedChild | undefined;
+  /** The exit of the child that said it exits and is still ending; its replacement's init waits for it. */
+  departing: Promise<unknown> | undefined;
   restarting: boolean;
   restarts: number;
 }
@@ -138,7 +140,7 @@ export class Supervisor implements SupervisedChild {
   async #initialise(specs: ResolvedChildSpec[]): Promise<void> {
     await runInSpan(true, `${this.name}.start`, SpanKind.INTERNAL, context.active(), this.#attributes(), async () => {
       for (const spec of specs) {
-        const state: ChildState = { spec, child: undefined, restarting: false, restarts: 0 };
+        const state: ChildState = { spec, child: undefined, departing: undefined, restarting: false, restarts: 0 };
         this.#children.push(state);
         try {
           await this.#startChild(state);
@@ -203,7 +205,7 @@ export class Supervisor implements SupervisedChild {
       if (this.#children.some((state) => state.spec.id === resolved.id)) {
         throw new SupervisorError('ERR_DUPLICATE_CHILD_ID', `worker-otp supervisor ${this.name}: a child with id ${resolved.id} already exists; choose another id`, resolved.id);
       }
-      const state: ChildState = { spec: resolved, child: undefined, restarting: false, restarts: 0 };
+      const state: ChildState = { spec: resolved, child: undefined, departing: undefined, restarting: false, restarts: 0 };
       this.#children.push(state);
       try {
         await this.#startChild(state);
@@ -313,12 +315,16 @@ export class Supervisor implements SupervisedChild {
   }
 
   async #startChild(state: ChildState): Promise<void> {
-    const child = await state.spec.start();
+    const replacing = state.departing;
+    const child = await state.spec.start(replacing ? { replacing } : undefined);
     if (!child || typeof child.exited !== 'function' || typeof child.stop !== 'function' || typeof child.kill !== 'function') {
       throw new TypeError(`worker-otp supervisor: the start of child ${state.spec.id} must resolve to a GenServer or a Supervisor; got ${describeValue(child)}`);
     }
     state.child = child;
-    void child.exited().then((reason) => {
+    state.departing = undefined;
+    // A child that says it exits before its thread is gone is handled then: its replacement
+    // starts while it ends (the replacement's init waits for the end).
+    void (child.exiting?.() ?? child.exited()).then((reason) => {
       if (this.#deliberate.has(child)) return;
       // Serialised with every other operation: OTP handles one EXIT message at a time.
       void this.#serially(() => this.#childExited(state, child, reason)).catch(() => undefined);
@@ -338,6 +344,7 @@ export class Supervisor implements SupervisedChild {
   /** Stops the running children in reverse start order. */
   async #stopAll(): Promise<void> {
     for (const state of [...this.#children].reverse()) await this.#stopChild(state);
+    await Promise.all(this.#children.map((state) => state.departing));
   }
 
   #finish(reason: ExitReason): void {
@@ -349,6 +356,11 @@ export class Supervisor implements SupervisedChild {
   async #childExited(state: ChildState, child: SupervisedChild, reason: ExitReason): Promise<void> {
     if (state.child !== child) return;
     state.child = undefined;
+    const exited = child.exited();
+    state.departing = exited;
+    void exited.then(() => {
+      if (state.departing === exited) state.departing = undefined;
+    });
     const restart = state.spec.restart === 'permanent' || (state.spec.restart === 'transient' && !isNormalExit(reason));
     if (!restart) {
       if (state.spec.restart === 'temporary' || this.#removeWhenDone) this.#remove(state);

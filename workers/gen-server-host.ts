@@ -90,6 +90,9 @@ class GenServerHost {
   #label: string;
   #state: unknown;
   #ready = false;
+  /** Resolves when `init` may run: at once, or (a restart) when the `go` envelope arrives. */
+  readonly #go: Promise<void>;
+  #markGo: () => void = () => {};
   #draining = false;
   #exiting = false;
 
@@ -99,6 +102,7 @@ class GenServerHost {
     this.#relay = startWorkerTelemetry({ threadName: start.name ?? formatPid(start.pid) })?.relay;
     this.#relay?.addUpstream({ sendSpans: (spans) => this.#port.postMessage({ type: 'spans', spans } satisfies FromProcess) });
     this.#port.on('message', (message: ToProcess) => this.#receive(message));
+    this.#go = start.initAfterGo ? new Promise((resolve) => (this.#markGo = resolve)) : Promise.resolve();
   }
 
   async run(): Promise<void> {
@@ -114,6 +118,8 @@ class GenServerHost {
       reply: (from, value) => this.#reply(from, value),
       sendAfter: (delayMs, message) => this.#sendAfter(delayMs, message),
     });
+    // A restart loads its module while the thread it replaces ends; init waits for that.
+    await this.#go;
     const parent = extractTraceContext(this.#start.trace);
     let result: unknown;
     try {
@@ -184,6 +190,9 @@ class GenServerHost {
 
   #receive(message: ToProcess): void {
     switch (message.type) {
+      case 'go':
+        this.#markGo();
+        return;
       case 'flush':
         void this.#answerFlush(message.id, message.timeoutMs);
         return;

@@ -210,6 +210,19 @@ describe('shutdown', () => {
 const noStart = (): undefined => undefined;
 
 describe('names and control', () => {
+  it("starts a crashed child's replacement while its thread ends, and runs its init only once it is gone", async () => {
+    await supervise([child('slow_exit', 0)]);
+    const before = board.starts;
+    const crashed = whereis('slow_exit')!;
+    const gone = new Promise<void>((resolve) => monitor(crashed, () => resolve()));
+    await expect(call('slow_exit', { type: 'crash_with_slow_exit', ms: 300 })).rejects.toMatchObject({ code: 'ERR_PROCESS_EXIT' });
+    // The name is free (and a replacement starting) while the crashed thread still ends.
+    expect(whereis('slow_exit')).not.toEqual(crashed);
+    await Promise.all([board.waitForStarts(before + 1), gone]);
+    expect(board.startedAt(0)).toBeGreaterThan(board.stoppedAt(0));
+    await expect(whoami('slow_exit')).resolves.toEqual([{ id: 'slow_exit', threadId: expect.any(Number) }]);
+  });
+
   it('rebinds a registered name to the restarted process', async () => {
     await supervise([child('stable', 0)]);
     const oldPid = whereis('stable');
