@@ -42,12 +42,8 @@ export interface SupervisedChild {
 export interface ChildSpec {
   /** Unique among its siblings; names the child in spans, errors and `whichChildren`. */
   readonly id: string;
-  /**
-   * Starts the child; called again for every restart, then with the exit of the child it
-   * replaces (`replacing`): a child may start before that exit completes, as long as its
-   * `init` runs after.
-   */
-  readonly start: (restart?: { readonly replacing: Promise<unknown> }) => Promise<SupervisedChild>;
+  /** Starts the child; called again for every restart, once the child it replaces is gone. */
+  readonly start: () => Promise<SupervisedChild>;
   /** Default `permanent`. */
   readonly restart?: RestartType;
   /** Default 5000 ms for workers, `infinity` for supervisors. */
@@ -56,8 +52,18 @@ export interface ChildSpec {
   readonly type?: ChildType;
 }
 
+/**
+ * @internal On `workerChild` specs: starts a replacement while the child it replaces is
+ * still ending (`replacing` resolves when it is gone); the replacement's `init` waits.
+ */
+export const START_REPLACING = Symbol('worker-otp.start-replacing');
+
+type StartReplacing = (replacing: Promise<unknown>) => Promise<SupervisedChild>;
+
 /** A child spec with its defaults filled in. */
-export interface ResolvedChildSpec extends Required<ChildSpec> {}
+export interface ResolvedChildSpec extends Required<ChildSpec> {
+  readonly [START_REPLACING]?: StartReplacing | undefined;
+}
 
 const RESTART_TYPES: readonly RestartType[] = ['permanent', 'transient', 'temporary'];
 
@@ -73,7 +79,7 @@ export function resolveChildSpec(spec: ChildSpec, field: string): ResolvedChildS
   const shutdown = spec.shutdown ?? (type === 'supervisor' ? 'infinity' : 5000);
   const validShutdown = shutdown === 'brutal_kill' || shutdown === 'infinity' || (typeof shutdown === 'number' && Number.isFinite(shutdown) && shutdown >= 0);
   if (!validShutdown) throw new RangeError(`worker-otp supervisor: ${field}.shutdown must be ms (>= 0), 'brutal_kill' or 'infinity'; got ${describeValue(spec.shutdown)}`);
-  return { id: spec.id, start: spec.start, restart, shutdown, type };
+  return { id: spec.id, start: spec.start, restart, shutdown, type, [START_REPLACING]: (spec as ResolvedChildSpec)[START_REPLACING] };
 }
 
 /** A worker child: a GenServer module started with `startGenServer`. */
@@ -84,11 +90,13 @@ export function workerChild<D extends GenServerDefinition = GenServerDefinition>
   options: StartOptions & { readonly restart?: RestartType; readonly shutdown?: ShutdownSpec } = {},
 ): ChildSpec {
   const { restart, shutdown, ...startOptions } = options;
-  return {
+  const spec: ChildSpec & { readonly [START_REPLACING]: StartReplacing } = {
     id,
-    start: (restart) => startGenServer<D>(modulePath, initArg, startOptions, restart?.replacing),
+    start: () => startGenServer<D>(modulePath, initArg, startOptions),
+    [START_REPLACING]: (replacing: Promise<unknown>) => startGenServer<D>(modulePath, initArg, startOptions, replacing),
     type: 'worker',
     ...(restart ? { restart } : {}),
     ...(shutdown !== undefined ? { shutdown } : {}),
   };
+  return spec;
 }

@@ -15,7 +15,7 @@ import { runtimeTracer } from '../propagation/tracer';
 import { validateTimeout } from '../propagation/timeouts';
 import { makePid, type Pid } from '../runtime/pid';
 import { processTable } from '../runtime/process-table';
-import { resolveChildSpec, type ChildSpec, type ChildType, type ResolvedChildSpec, type SupervisedChild } from './child-spec';
+import { START_REPLACING, resolveChildSpec, type ChildSpec, type ChildType, type ResolvedChildSpec, type SupervisedChild } from './child-spec';
 import { RestartIntensity } from './restart-intensity';
 import { RESTART_STRATEGIES, childrenToRestart, type RestartStrategy } from './restart-strategy';
 
@@ -316,7 +316,11 @@ export class Supervisor implements SupervisedChild {
 
   async #startChild(state: ChildState): Promise<void> {
     const replacing = state.departing;
-    const child = await state.spec.start(replacing ? { replacing } : undefined);
+    const startReplacing = state.spec[START_REPLACING];
+    // A restart may start before the crashed child's thread is gone only where the child's
+    // init waits for that (workerChild); any other start waits for the end first.
+    if (replacing && !startReplacing) await replacing;
+    const child = await (replacing && startReplacing ? startReplacing(replacing) : state.spec.start());
     if (!child || typeof child.exited !== 'function' || typeof child.stop !== 'function' || typeof child.kill !== 'function') {
       throw new TypeError(`worker-otp supervisor: the start of child ${state.spec.id} must resolve to a GenServer or a Supervisor; got ${describeValue(child)}`);
     }
