@@ -38,7 +38,7 @@ export async function runBenchmarks({ config, log = () => {} }: BenchOptions): P
     log('traced: calls, casts, tasks, spawn, restart, memory, export');
     let telemetry = startTelemetry({ endpoint: collector.url, sampler: { name: 'always_on' }, env: {}, serviceName: 'worker-otp-bench' });
     try {
-      await callCases(report, config, 'traced');
+      await callCases(report, config, 'traced', collector.url);
       await taskCases(report, config, 'traced');
       await lifecycleCases(report, config);
       await exportCases(report, config, telemetry, collector);
@@ -50,7 +50,7 @@ export async function runBenchmarks({ config, log = () => {} }: BenchOptions): P
     log('sampled 10%: calls');
     telemetry = startTelemetry({ endpoint: collector.url, sampler: { name: 'parentbased_traceidratio', ratio: 0.1 }, env: {} });
     try {
-      await callCases(report, config, 'sampled10');
+      await callCases(report, config, 'sampled10', collector.url);
     } finally {
       await telemetry.shutdown();
     }

@@ -1,4 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import type { BenchConfig } from '../config';
+import type { PinnedLabel } from '../pinned-latency';
 import type { CaseResult, Report } from '../report';
 import { quantile, summarize } from '../stats';
 import { genServerSubject, latencies, oneWayThroughput, pipelined, rawSubject, type CallSubject } from '../subjects';
@@ -54,18 +57,46 @@ async function freshLatencies(config: BenchConfig): Promise<[number[][], number[
   return [raw, ours];
 }
 
+/** Whether `taskset` can put a process on one core here (util-linux on Linux). */
+const canPin = (() => {
+  let answer: boolean | undefined;
+  return () => (answer ??= spawnSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' }).status === 0);
+})();
+
+/** Latencies measured by a child process pinned to one core (see pinned-latency.ts). */
+function pinnedLatencies(config: BenchConfig, label: PinnedLabel, collectorUrl: string | undefined): [number[][], number[][]] {
+  const script = join(__dirname, '..', 'pinned-latency.js');
+  const child = spawnSync('taskset', ['-c', '0', process.execPath, script, config.name, label, ...(collectorUrl ? [collectorUrl] : [])], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+  });
+  if (child.status !== 0) throw new Error(`pinned latency run failed (${child.status}): ${child.stderr}`);
+  const samples = JSON.parse(child.stdout) as { raw: number[][]; ours: number[][] };
+  return [samples.raw, samples.ours];
+}
+
 /**
  * Calls and casts to a GenServer against a bare worker echo, in one phase: telemetry is
- * set up by the caller for `label` (`untraced`, `traced`, `sampled10`).
+ * set up by the caller for `label` (`untraced`, `traced`, `sampled10`). Sequential
+ * latencies are measured on one core when `taskset` is there (a child process exporting to
+ * `collectorUrl`), else on fresh threads compared best placement with best placement.
  */
-export async function callCases(report: Report, config: BenchConfig, label: 'untraced' | 'traced' | 'sampled10'): Promise<void> {
+export async function callCases(report: Report, config: BenchConfig, label: PinnedLabel, collectorUrl?: string): Promise<void> {
   const rawId = label === 'untraced' ? 'call.raw' : `call.raw (${label} run)`;
-  const [rawLatency, serverLatency] = await freshLatencies(config);
-  const rawCase = report.add(latencyCase(rawId, rawLatency));
-  const serverCase = report.add(latencyCase(`call.${label}`, serverLatency));
-  // Best placement against best placement: the minimum over repetitions of each one's p50
-  // is the round trip without a cross-core wake-up, the runtime's own cost on top.
-  report.ratio(`call.${label} p50 / raw (best placement)`, serverCase, rawCase, label === 'untraced' ? '<= 1.15' : '<= 1.3', (c) => c.min);
+  const goal = label === 'untraced' ? '<= 1.15' : '<= 1.3';
+  if (canPin()) {
+    const [rawLatency, serverLatency] = pinnedLatencies(config, label, collectorUrl);
+    const rawCase = report.add(latencyCase(`${rawId} (one core)`, rawLatency));
+    const serverCase = report.add(latencyCase(`call.${label} (one core)`, serverLatency));
+    report.ratio(`call.${label} p50 / raw (one core)`, serverCase, rawCase, goal, (c) => c.median);
+  } else {
+    const [rawLatency, serverLatency] = await freshLatencies(config);
+    const rawCase = report.add(latencyCase(rawId, rawLatency));
+    const serverCase = report.add(latencyCase(`call.${label}`, serverLatency));
+    // Best placement against best placement: the minimum over repetitions of each one's p50
+    // is the round trip without a cross-core wake-up, the runtime's own cost on top.
+    report.ratio(`call.${label} p50 / raw (best placement)`, serverCase, rawCase, goal, (c) => c.min);
+  }
   if (label === 'sampled10') return;
 
   const raw = await rawSubject();
