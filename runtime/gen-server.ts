@@ -21,7 +21,7 @@ import { startTimeout, validateTimeout } from '../propagation/timeouts';
 import { injectTraceCarrier } from '../propagation/trace-carrier';
 import { runtimeTracer } from '../propagation/tracer';
 import { formatPid, makePid, type Pid, type ProcessRef } from './pid';
-import { processTable, type ExitListener, type ProcessRecord } from './process-table';
+import { MAIN_PID, processTable, type ExitListener, type PendingCall, type ProcessRecord } from './process-table';
 
 /** OTP's default call timeout. */
 export const DEFAULT_CALL_TIMEOUT_MS = 5000;
@@ -78,46 +78,68 @@ export function call<Reply = unknown>(target: ProcessRef, request: unknown, opti
   return callWithDefault<Reply>(target, request, options, DEFAULT_CALL_TIMEOUT_MS);
 }
 
-function callWithDefault<Reply>(target: ProcessRef, request: unknown, options: CallOptions | undefined, defaultTimeoutMs: number): Promise<Reply> {
+function isLiveRecord(target: ProcessRef | ProcessRecord): target is ProcessRecord {
+  return typeof target === 'object' && target !== null && 'worker' in target && target.exitReason === undefined;
+}
+
+/** `target` is a process reference, or the record a GenServer client already holds. */
+function callWithDefault<Reply>(target: ProcessRef | ProcessRecord, request: unknown, options: CallOptions | undefined, defaultTimeoutMs: number): Promise<Reply> {
   let record: ProcessRecord;
   let timeoutMs: number;
   try {
     timeoutMs = validateTimeout(options?.timeoutMs ?? defaultTimeoutMs, 'options.timeoutMs');
-    record = processTable.require(target);
+    // A client's own live record needs no lookup; an exiting one is refused as a lookup would.
+    record = isLiveRecord(target) ? target : processTable.require(target as ProcessRef);
   } catch (error) {
     return Promise.reject(error);
   }
   const span = clientSpan(record, 'call');
   return new Promise<Reply>((resolve, reject) => {
-    let deadline: Deadline | undefined;
-    const pending = {
-      resolve(value: unknown) {
-        deadline?.cancel();
-        span?.end();
-        resolve(value as Reply);
-      },
-      reject(error: Error) {
-        deadline?.cancel();
-        if (span) {
-          recordFailure(span, error);
-          span.end();
-        }
-        reject(error);
-      },
-    };
-    const from = processTable.openCall(record, pending);
+    const call = new MainCall(record, span, resolve as (value: unknown) => void, reject);
+    const ref = processTable.openCall(call);
     try {
-      processTable.deliver(record, { type: 'call', pid: from.pid, ref: from.ref, message: request, ...envelopeTrace(span) }, 'call request');
+      processTable.deliver(
+        record,
+        span || tracingOn() ? { type: 'call', pid: MAIN_PID, ref, message: request, ...envelopeTrace(span) } : { type: 'call', pid: MAIN_PID, ref, message: request },
+        'call request',
+      );
     } catch (error) {
-      processTable.closeCall(from);
-      pending.reject(error as Error);
+      processTable.closeCall(ref);
+      call.reject(error as Error);
       return;
     }
-    deadline = callDeadlines.add(timeoutMs, () => {
-      processTable.closeCall(from);
-      pending.reject(new CallTimeoutError({ pid: record.pid, name: record.name }, timeoutMs));
+    call.deadline = callDeadlines.add(timeoutMs, () => {
+      processTable.closeCall(ref);
+      call.reject(new CallTimeoutError({ pid: record.pid, name: record.name }, timeoutMs));
     });
   });
+}
+
+/** A main-thread call waiting for its reply: settles the caller's promise and its span. */
+class MainCall implements PendingCall {
+  deadline: Deadline | undefined;
+
+  constructor(
+    readonly callee: ProcessRecord,
+    private readonly span: Span | undefined,
+    private readonly settleValue: (value: unknown) => void,
+    private readonly settleError: (error: Error) => void,
+  ) {}
+
+  resolve(value: unknown): void {
+    this.deadline?.cancel();
+    this.span?.end();
+    this.settleValue(value);
+  }
+
+  reject(error: Error): void {
+    this.deadline?.cancel();
+    if (this.span) {
+      recordFailure(this.span, error);
+      this.span.end();
+    }
+    this.settleError(error);
+  }
 }
 
 function sendOneWay(kind: 'cast' | 'info', target: ProcessRef, message: unknown): void {
@@ -256,7 +278,7 @@ export class GenServer<D extends GenServerDefinition = GenServerDefinition> {
 
   /** See {@link call}. */
   call(request: CallOf<D>, options?: CallOptions): Promise<ReplyOf<D>> {
-    return callWithDefault<ReplyOf<D>>(this.pid, request, options, this.#callTimeoutMs);
+    return callWithDefault<ReplyOf<D>>(this.#record, request, options, this.#callTimeoutMs);
   }
 
   /** See {@link cast}. */

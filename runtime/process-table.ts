@@ -15,7 +15,9 @@ import { formatPid, type ProcessRef } from './pid';
 export type ExitListener = (reason: ExitReason, pid: number) => void;
 
 /** A call from the main thread waiting for its reply. */
-interface PendingCall {
+export interface PendingCall {
+  /** The process called; its exit fails the call. */
+  readonly callee: ProcessRecord;
   resolve(value: unknown): void;
   reject(error: Error): void;
 }
@@ -45,7 +47,8 @@ export interface ProcessRecord {
   onReady: (() => void) | undefined;
 }
 
-const MAIN_PID = 0;
+/** The pid of the main thread in a `From`. */
+export const MAIN_PID = 0;
 const fromKey = (from: From) => `${from.pid}:${from.ref}`;
 
 /**
@@ -62,7 +65,7 @@ export class ProcessTable {
   readonly #flushes = new FlushRequests();
   #nextPid = 1;
   /** Main-thread calls not yet answered, with the process each was made to. */
-  readonly #mainCalls = new PendingCalls<{ readonly callee: ProcessRecord; readonly pending: PendingCall }>();
+  readonly #mainCalls = new PendingCalls<PendingCall>();
 
   /** Takes the next pid number. */
   allocatePid(): number {
@@ -151,14 +154,14 @@ export class ProcessTable {
     }
   }
 
-  /** Registers a main-thread call and returns its `from`. */
-  openCall(record: ProcessRecord, pending: PendingCall): From {
-    return { pid: MAIN_PID, ref: this.#mainCalls.add({ callee: record, pending }) };
+  /** Registers a main-thread call; returns its ref (the caller's `from` is `{ pid: MAIN_PID, ref }`). */
+  openCall(call: PendingCall): number {
+    return this.#mainCalls.add(call);
   }
 
   /** Forgets a main-thread call (timed out, or not sent): a reply arriving later is dropped. */
-  closeCall(from: From): void {
-    this.#mainCalls.take(from.ref);
+  closeCall(ref: number): void {
+    this.#mainCalls.take(ref);
   }
 
   /** Records why a process is about to exit, unless it already said; callers are told at once. */
@@ -173,7 +176,7 @@ export class ProcessTable {
     if (record.name !== undefined && this.#names.get(record.name) === record.pid) this.#names.delete(record.name);
     const cause = reason.type === 'error' ? reason.error : undefined;
     const exitError = () => new ProcessExitError({ pid: record.pid, name: record.name }, reason, describeExitReason(reason), cause);
-    for (const { pending } of this.#mainCalls.takeWhere((call) => call.callee === record)) pending.reject(exitError());
+    for (const call of this.#mainCalls.takeWhere((waiting) => waiting.callee === record)) call.reject(exitError());
     for (const from of record.inFlight.values()) this.#answerProcess(from, { error: exitError() });
     record.inFlight.clear();
     this.#announceExit.get(record)?.(reason);
@@ -225,8 +228,8 @@ export class ProcessTable {
         // Usually from the called process; one it handed `from` to may answer instead.
         const call = this.#mainCalls.take(message.ref);
         if (call === undefined) return; // timed out already: the late reply is dropped
-        if (message.type === 'reply') call.pending.resolve(message.value);
-        else call.pending.reject(fromWireError(message.error));
+        if (message.type === 'reply') call.resolve(message.value);
+        else call.reject(fromWireError(message.error));
         return;
       }
       case 'call': {

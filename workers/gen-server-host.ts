@@ -245,17 +245,19 @@ class GenServerHost {
       this.#exit(fromWireExitReason(envelope.reason), parent, true);
       return undefined;
     }
-    const attributes = this.#start.autoSpans && tracingOn() ? this.#messageAttributes(envelope) : NO_ATTRIBUTES;
     let result: Record<string, unknown> | Promise<Record<string, unknown>>;
     try {
-      result = runInSpan(
-        this.#start.autoSpans,
-        `${this.#label}.${OPERATION_NAMES[envelope.type].handle}`,
-        SPAN_KINDS[envelope.type].server,
-        parent,
-        attributes,
-        () => this.#invoke(envelope),
-      );
+      // With telemetry off there is no context to enter and no span to name.
+      result = tracingOn()
+        ? runInSpan(
+            this.#start.autoSpans,
+            `${this.#label}.${OPERATION_NAMES[envelope.type].handle}`,
+            SPAN_KINDS[envelope.type].server,
+            parent,
+            this.#start.autoSpans ? this.#messageAttributes(envelope) : NO_ATTRIBUTES,
+            () => this.#invoke(envelope),
+          )
+        : this.#invoke(envelope);
     } catch (error) {
       this.#exit({ type: 'error', error: error as Error }, parent, true);
       return undefined;
@@ -288,7 +290,7 @@ class GenServerHost {
   #settle(envelope: Extract<ToProcess, { type: 'call' | 'cast' | 'info' }>, result: Record<string, unknown>, parent: Context): void {
     try {
       this.#state = result.state;
-      if (envelope.type === 'call' && hasKey(result, 'reply')) this.#reply({ pid: envelope.pid, ref: envelope.ref }, result.reply);
+      if (envelope.type === 'call' && hasKey(result, 'reply')) this.#answer(envelope.pid, envelope.ref, result.reply);
       if (hasKey(result, 'stop')) this.#exit(exitReasonFrom(result.stop), parent, true);
     } catch (error) {
       this.#exit({ type: 'error', error: error as Error }, parent, true);
@@ -343,15 +345,20 @@ class GenServerHost {
     if (!valid) throw invalid();
   }
 
+  /** `reply(from, value)` from user code: checks the `from`. */
   #reply(from: From, value: unknown): void {
     if (from === null || typeof from !== 'object' || !Number.isInteger(from.pid) || !Number.isInteger(from.ref)) {
       throw new ProcessContextError(`reply(from, value) needs the from that handleCall received; got ${describeValue(from)}`);
     }
+    this.#answer(from.pid, from.ref, value);
+  }
+
+  #answer(pid: number, ref: number, value: unknown): void {
     try {
-      this.#post({ type: 'reply', pid: from.pid, ref: from.ref, value }, 'reply');
+      this.#post({ type: 'reply', pid, ref, value }, 'reply');
     } catch (error) {
       // The caller learns why; the process goes on serving.
-      this.#post({ type: 'reply_failed', pid: from.pid, ref: from.ref, error: toWireError(error) });
+      this.#post({ type: 'reply_failed', pid, ref, error: toWireError(error) });
     }
   }
 
