@@ -29,6 +29,6 @@ export const CONFIGS: Record<BenchConfig['name'], BenchConfig> = {
   },
   full: {
     name: 'full', repetitions: 7, roundTrips: 2000, pipelined: 20_000, inFlight: 64, casts: 50_000, tasks: 10_000, tasks1ms: 400,
-    batchItems1ms: 400, batchItems10us: 100_000, spawns: 20, restarts: 10, memoryCounts: [20, 100], exportSeconds: 3, exportSpansPerSecond: 50_000,
+    batchItems1ms: 400, batchItems10us: 100_000, spawns: 20, restarts: 20, memoryCounts: [20, 100], exportSeconds: 3, exportSpansPerSecond: 50_000,
   },
 };
