@@ -29,7 +29,6 @@ export const {
   createContextKey,
   createTraceState,
   diag,
-  isSpanContextValid,
   propagation,
   trace,
 } = api;

@@ -1,12 +1,12 @@
 import type { Attributes, AttributeValue, Context, Exception, HrTime, Link, Span, SpanContext, SpanKind, SpanOptions, SpanStatus, TimeInput, Tracer, TracerOptions, TracerProvider } from '@opentelemetry/api';
-import { SpanStatusCode, TraceFlags, context as contextApi, diag, isSpanContextValid, trace } from './opentelemetry';
+import { SpanStatusCode, TraceFlags, context as contextApi, diag, trace } from './opentelemetry';
 import type { TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { ATTR_THREAD_ID, ATTR_THREAD_NAME } from './attributes';
 import { rootSampled, type SamplerConfig } from './sampling';
 import { sharedClockNow, type ClockAnchor } from './shared-clock';
 import type { SpanRelay } from './span-relay';
 import type { WireSpan } from './span-wire';
-import { isTracingSuppressed } from './w3c-propagator';
+import { isTracingSuppressed, isValidSpanContext } from './w3c-propagator';
 
 /** The SDK's default span limits, which the main thread applies too. */
 const MAX_ATTRIBUTES = 128;
@@ -213,7 +213,7 @@ class WireTracer implements Tracer {
   startSpan(name: string, options: SpanOptions = {}, ctx: Context = contextApi.active()): Span {
     if (isTracingSuppressed(ctx)) return trace.wrapSpanContext({ traceId: '', spanId: '', traceFlags: TraceFlags.NONE });
     const candidate = options.root ? undefined : trace.getSpanContext(ctx);
-    const parent = candidate && isSpanContextValid(candidate) ? candidate : undefined;
+    const parent = candidate && isValidSpanContext(candidate) ? candidate : undefined;
     const traceId = parent?.traceId ?? randomId(16);
     // Parent-based: a worker follows the decision of whoever started the trace.
     const sampled = parent ? (parent.traceFlags & TraceFlags.SAMPLED) !== 0 : rootSampled(this.#thread.sampler, traceId);

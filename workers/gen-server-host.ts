@@ -34,7 +34,7 @@ import {
 } from '../propagation/exit-reason';
 import { GEN_SERVER_MARK, type From, type GenServerDefinition } from '../propagation/gen-server-definition';
 import { formatPid, type FromProcess, type ProcessStartData, type ToProcess, type WireProcessRef } from '../propagation/process-protocol';
-import { OPERATION_NAMES, SPAN_KINDS, envelopeTrace, recordFailure, runInSpan, tracingOn } from '../propagation/span-helpers';
+import { OPERATION_NAMES, SPAN_KINDS, envelopeTrace, isPromiseLike, recordFailure, runInSpan, tracingOn } from '../propagation/span-helpers';
 import { extractTraceContext } from '../propagation/trace-carrier';
 import { runtimeTracer } from '../propagation/tracer';
 import { startTimeout, validateTimeout } from '../propagation/timeouts';
@@ -272,11 +272,6 @@ class GenServerHost {
     );
   }
 
-  /** Whether a callback answered with a promise (async callbacks, or any thenable). */
-  static #isThenable(value: unknown): value is PromiseLike<unknown> {
-    return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
-  }
-
   #messageAttributes(envelope: MailboxEntry['envelope']): Attributes {
     const attributes = this.#attributes(envelope.type);
     attributes[ATTR_MAILBOX_DEPTH] = this.#mailbox.length;
@@ -324,7 +319,7 @@ class GenServerHost {
         break;
     }
     const isCall = envelope.type === 'call';
-    if (GenServerHost.#isThenable(returned)) {
+    if (isPromiseLike(returned)) {
       return Promise.resolve(returned).then((value: unknown) => {
         this.#validate(callback, isCall, value);
         return value as Record<string, unknown>;
