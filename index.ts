@@ -1,49 +1,27 @@
 /**
  * worker-otp: Erlang/OTP's process model on Node.js worker threads, traced with
- * OpenTelemetry across every thread hop. Main-thread and shared exports; code that runs
- * inside a worker thread imports `worker-otp/workers`.
+ * OpenTelemetry across every thread hop. The main thread's API; code that runs inside a
+ * worker thread imports `worker-otp/workers`.
+ *
+ * Naming rule for lifecycle verbs: `start…` creates a process or a resource
+ * (`startGenServer`, `Supervisor.start`, `TaskSupervisor.start`, `startTelemetry`); a
+ * process ends with `stop(reason)` (its `terminate` runs; OTP's exit reasons) or `kill()`;
+ * a resource that is not a process (a task pool, telemetry) ends with `shutdown()`, which
+ * finishes what it holds first. Every ending is idempotent and resolves once it is done.
  */
-export { startTelemetry, currentTelemetry, Telemetry } from './runtime/telemetry';
-export type { TelemetryStats } from './runtime/telemetry';
-export { resolveTelemetryOptions } from './runtime/telemetry-options';
-export type { TelemetryOptions, ResolvedTelemetryOptions, ExporterChoice } from './runtime/telemetry-options';
-export type { ExportStats } from './runtime/export-queue';
-export { tracedEndpoint } from './propagation/traced-endpoint';
-export type { TracedEndpointOptions, NodeMessageEndpoint } from './propagation/traced-endpoint';
-export {
-  injectTraceCarrier,
-  extractTraceContext,
-  UNSAMPLED,
-  TRACEPARENT_HEADER,
-  TRACESTATE_HEADER,
-  BAGGAGE_HEADER,
-} from './propagation/trace-carrier';
-export type { TraceCarrier, WireContext } from './propagation/trace-carrier';
-export { SAMPLER_NAMES } from './propagation/sampling';
-export type { SamplerConfig, SamplerName } from './propagation/sampling';
-export { WorkerOtpError, TelemetryAlreadyStartedError, TelemetryConflictError, FlushTimeoutError } from './propagation/errors';
-export { ATTR_THREAD_ID, ATTR_THREAD_NAME } from './propagation/attributes';
 export {
   startGenServer,
-  GenServer,
-  call,
-  cast,
-  send,
-  stop,
-  kill,
-  whereis,
-  monitor,
-  DEFAULT_CALL_TIMEOUT_MS,
   DEFAULT_START_TIMEOUT_MS,
-  DEFAULT_STOP_TIMEOUT_MS,
-} from './runtime/gen-server';
-export type { StartOptions, CallOptions } from './runtime/gen-server';
-export type { Pid, ProcessRef } from './runtime/pid';
-export { formatPid } from './runtime/pid';
-export type { ExitListener } from './runtime/process-table';
-export { defineGenServer } from './propagation/gen-server-definition';
+} from './runtime/start-gen-server';
+export type { StartOptions } from './runtime/start-gen-server';
+export { GenServer } from './runtime/gen-server';
+export { call, cast, send, stop, kill, whereis, monitor, DEFAULT_CALL_TIMEOUT_MS, DEFAULT_STOP_TIMEOUT_MS } from './runtime/client';
+export type { CallOptions } from './runtime/client';
+export type { ExitListener } from './runtime/process-record';
+export { defineGenServer } from './protocol/gen-server-definition';
 export type {
   GenServerDefinition,
+  GenServerTypes,
   GenServerCallbacks,
   From,
   InitResult,
@@ -55,22 +33,9 @@ export type {
   InfoOf,
   ReplyOf,
   InitArgOf,
-} from './propagation/gen-server-definition';
-export { isNormalExit, describeExitReason } from './propagation/exit-reason';
-export type { ExitReason, StopReason } from './propagation/exit-reason';
-export {
-  CallTimeoutError,
-  NoProcessError,
-  ProcessExitError,
-  PayloadNotCloneableError,
-  NameAlreadyRegisteredError,
-  StartError,
-  InvalidReturnError,
-  UndefinedCallbackError,
-  ProcessContextError,
-  RemoteError,
-} from './propagation/errors';
-export type { ProcessLabel } from './propagation/errors';
+} from './protocol/gen-server-definition';
+export { makePid } from './protocol/pid';
+export type { Pid, ProcessRef } from './protocol/pid';
 export {
   Supervisor,
   supervisorChild,
@@ -90,6 +55,7 @@ export type {
   DynamicSupervisorOptions,
   DynamicChildSpec,
   ChildSpec,
+  ChildHandover,
   ChildType,
   RestartType,
   ShutdownSpec,
@@ -103,7 +69,27 @@ export type {
   TaskResult,
   TaskOutcome,
 } from './supervisor';
+export { startTelemetry, currentTelemetry, Telemetry } from './runtime/telemetry';
+export type { TelemetryStats } from './runtime/telemetry';
+export type { TelemetryOptions, ResolvedTelemetryOptions, ExporterChoice } from './runtime/telemetry-options';
+export type { ExportStats } from './telemetry/export/export-queue';
+export { SAMPLER_NAMES } from './telemetry/record/sampling';
+export type { SamplerConfig, SamplerName } from './telemetry/record/sampling';
+export { ATTR_THREAD_ID, ATTR_THREAD_NAME } from './telemetry/record/attributes';
+export { tracedEndpoint } from './protocol/traced-endpoint';
+export type { TracedEndpointOptions, NodeMessageEndpoint } from './protocol/traced-endpoint';
 export {
+  WorkerOtpError,
+  RemoteError,
+  CallTimeoutError,
+  NoProcessError,
+  ProcessExitError,
+  PayloadNotCloneableError,
+  NameAlreadyRegisteredError,
+  StartError,
+  InvalidReturnError,
+  UndefinedCallbackError,
+  ProcessContextError,
   SupervisorError,
   RestartIntensityError,
   TaskTimeoutError,
@@ -111,4 +97,11 @@ export {
   TaskExitError,
   TaskQueueFullError,
   TaskModuleError,
-} from './propagation/errors';
+  TelemetryAlreadyStartedError,
+  TelemetryConflictError,
+  FlushTimeoutError,
+  isNormalExit,
+  describeExitReason,
+  formatPid,
+} from './errors';
+export type { ExitReason, StopReason, StopDetail, ProcessLabel, StartErrorCode, SupervisorErrorCode, TaskModuleErrorCode } from './errors';

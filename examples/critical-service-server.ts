@@ -20,7 +20,7 @@ function setupResources(options: CriticalServiceOptions): { ok: State } | { erro
   return { ok: { resources: options.resources, openedAt: new Date().toISOString() } };
 }
 
-export default defineGenServer<State, { type: 'status' }, never, never, State, CriticalServiceOptions>({
+export default defineGenServer<{ state: State; call: { type: 'status' }; reply: State; initArg: CriticalServiceOptions }>({
   name: 'critical_service',
 
   init(options) {

@@ -5,7 +5,7 @@ import { defineGenServer } from '../workers';
 
 export type FlakyRequest = { type: 'work'; input: string } | { type: 'poison' };
 
-export default defineGenServer<{ handled: number }, FlakyRequest, never, never, string>({
+export default defineGenServer<{ state: { handled: number }; call: FlakyRequest; reply: string }>({
   name: 'flaky_worker',
   init: () => ({ ok: { handled: 0 } }),
   handleCall(request, _from, state) {

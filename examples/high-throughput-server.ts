@@ -10,7 +10,7 @@ const tracer = trace.getTracer('high-throughput');
 
 export type ProcessRequest = { type: 'process'; data: number };
 
-export default defineGenServer<{ processed: number }, ProcessRequest, never, never, number>({
+export default defineGenServer<{ state: { processed: number }; call: ProcessRequest; reply: number }>({
   name: 'high_throughput_worker',
   init: () => ({ ok: { processed: 0 } }),
   handleCall(request, _from, state) {

@@ -31,7 +31,7 @@ async function fetchUserFromDb(userId: number): Promise<User> {
   });
 }
 
-export default defineGenServer<UserCacheState, UserCacheCall, UserCacheCast, never, User, { ttl?: number }>({
+export default defineGenServer<{ state: UserCacheState; call: UserCacheCall; cast: UserCacheCast; reply: User; initArg: { ttl?: number } }>({
   name: 'user_cache',
 
   init(options) {

@@ -36,3 +36,8 @@ export type SpanKind = Api.SpanKind;
 export type SpanStatusCode = Api.SpanStatusCode;
 export type TraceFlags = Api.TraceFlags;
 export const { AsyncLocalStorageContextManager } = contextAsyncHooks;
+
+/** The instrumentation scope of the spans worker-otp records itself. */
+export const INSTRUMENTATION_NAME = 'worker-otp';
+/** Kept in step with package.json (a test checks). */
+export const INSTRUMENTATION_VERSION = '0.1.0';

@@ -1,6 +1,6 @@
 import { diag, type Attributes } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { samplerConfigFromEnv, validateSamplerConfig, type SamplerConfig } from '../propagation/sampling';
+import { samplerConfigFromEnv, validateSamplerConfig, type SamplerConfig } from '../telemetry/record/sampling';
 
 /**
  * Where spans go: `otlp` (OTLP/HTTP protobuf to a collector), `console` (printed),

@@ -6,20 +6,21 @@ import {
   type ReadableSpan,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { TelemetryAlreadyStartedError } from '../propagation/errors';
-import { installGlobalTelemetry } from '../propagation/global-telemetry';
-import { buildSampler } from './sdk-sampler';
-import { createClockAnchor } from '../propagation/shared-clock';
-import { isEncoded } from '../propagation/span-packet';
-import { SpanRelay, setThreadSpanRelay } from '../propagation/span-relay';
-import { fromWireSpan } from '../propagation/span-wire';
-import { THREAD_TELEMETRY_KEY, type ThreadTelemetryConfig } from '../propagation/thread-telemetry-config';
-import { setRuntimeTracerProvider } from '../propagation/tracer';
-import { WireTracerProvider } from '../propagation/wire-tracer';
-import { ThreadStampProcessor } from './thread-stamp-processor';
-import { ExportQueue, type ExportStats, type QueueExporter } from './export-queue';
-import { MemorySpanStore } from './memory-span-store';
-import { OtlpSpanExporter } from './otlp-exporter';
+import { TelemetryAlreadyStartedError } from '../errors';
+import { setThreadOutbox } from '../protocol/span-outbox';
+import { isEncoded } from '../protocol/span-packet';
+import { ExportQueue, type ExportStats, type QueueExporter } from '../telemetry/export/export-queue';
+import { MemorySpanStore } from '../telemetry/export/memory-span-store';
+import { OtlpSpanExporter } from '../telemetry/export/otlp-exporter';
+import { fromWireSpan } from '../telemetry/export/readable-span';
+import { installGlobalTelemetry } from '../telemetry/record/install-globals';
+import { setRuntimeTracerProvider } from '../telemetry/record/runtime-tracer';
+import { buildSampler } from '../telemetry/record/sdk-sampler';
+import { createClockAnchor } from '../telemetry/record/shared-clock';
+import { ThreadStampProcessor } from '../telemetry/record/thread-stamp-processor';
+import { WireTracerProvider } from '../telemetry/record/wire-tracer';
+import { SpanRelay } from '../telemetry/relay/span-relay';
+import { THREAD_TELEMETRY_KEY, type ThreadTelemetryConfig } from '../telemetry/thread-config';
 import { resolveTelemetryOptions, type ResolvedTelemetryOptions, type TelemetryOptions } from './telemetry-options';
 
 /** What telemetry has lost or delivered so far; the goal is no loss. */
@@ -87,7 +88,7 @@ export class Telemetry {
         this.#queue?.enqueue(isEncoded(spans) ? [spans] : exportsWireSpans ? spans : spans.map((span) => fromWireSpan(span, this.resource))),
     });
     this.#uninstall = installGlobalTelemetry(this.#provider);
-    setThreadSpanRelay(this.#relay);
+    setThreadOutbox(this.#relay);
     // worker-otp's own spans skip the SDK: born in wire form, straight to the relay.
     setRuntimeTracerProvider(
       new WireTracerProvider({ sampler: options.sampler, clock, relay: this.#relay, threadId, threadName: MAIN_THREAD_NAME }),
@@ -136,7 +137,7 @@ export class Telemetry {
         await this.#provider.shutdown();
       } finally {
         setEnvironmentData(THREAD_TELEMETRY_KEY, undefined);
-        setThreadSpanRelay(undefined);
+        setThreadOutbox(undefined);
         setRuntimeTracerProvider(undefined);
         this.#uninstall();
         if (active === this) active = undefined;

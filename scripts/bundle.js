@@ -53,8 +53,10 @@ const apiBeside = {
 };
 
 async function main() {
-  // On the main thread the module takes the real packages: its export names are the list.
-  const used = Object.keys(require(join(ROOT, 'dist', 'propagation', 'opentelemetry.js')));
+  // On the main thread the module takes the real packages: the names it exports that the
+  // packages have are the list.
+  const api = require('@opentelemetry/api');
+  const used = Object.keys(require(join(ROOT, 'dist', 'propagation', 'opentelemetry.js'))).filter((name) => name in api || CONTEXT_MANAGER_EXPORTS.has(name));
   await bundle('@opentelemetry/api', used.filter((name) => !CONTEXT_MANAGER_EXPORTS.has(name)), 'opentelemetry-api.js');
   await bundle('@opentelemetry/context-async-hooks', [...CONTEXT_MANAGER_EXPORTS], 'opentelemetry-context-async-hooks.js', [apiBeside]);
   const threadRuntime = join(ROOT, 'dist', 'workers', 'thread-runtime.js');
@@ -64,6 +66,8 @@ async function main() {
     allowOverwrite: true,
     // Maps back through tsc's own maps to the TypeScript sources.
     sourcemap: true,
+    // Error classes are rebuilt across threads by their names: keep every name as written.
+    keepNames: true,
     bundle: true,
     packages: 'external',
     platform: 'node',

@@ -1,9 +1,9 @@
 import type { SpanContext } from '@opentelemetry/api';
-import { describeValue } from '../propagation/error-wire';
-import type { ExitReason, StopReason } from '../propagation/exit-reason';
-import type { GenServerDefinition, InitArgOf } from '../propagation/gen-server-definition';
-import { startGenServer, type StartOptions } from '../runtime/gen-server';
-import type { Pid } from '../runtime/pid';
+import { describeValue } from '../errors';
+import type { ExitReason, StopReason } from '../errors/exit-reason';
+import type { GenServerDefinition, InitArgOf } from '../protocol/gen-server-definition';
+import type { Pid } from '../protocol/pid';
+import { startGenServer, type StartOptions } from '../runtime/start-gen-server';
 
 /**
  * When a child is restarted (OTP's `restart`):
@@ -38,12 +38,29 @@ export interface SupervisedChild {
   kill(): Promise<void>;
 }
 
+/** What a child's `start` is given when it replaces a child that is still ending (see `ChildSpec.startEarly`). */
+export interface ChildHandover {
+  /** Resolves once the child this one replaces is gone (its thread has ended). */
+  readonly previousExited: Promise<unknown>;
+}
+
 /** A child of a supervisor. */
 export interface ChildSpec {
   /** Unique among its siblings; names the child in spans, errors and `whichChildren`. */
   readonly id: string;
-  /** Starts the child; called again for every restart, once the child it replaces is gone. */
-  readonly start: () => Promise<SupervisedChild>;
+  /**
+   * Starts the child; called again for every restart. Without `startEarly`, a restart
+   * calls it once the child it replaces is gone, with no argument.
+   */
+  readonly start: (handover?: ChildHandover) => Promise<SupervisedChild>;
+  /**
+   * Restart without waiting for the old child's thread to end: `start` is called as soon
+   * as the old child says it exits, with a {@link ChildHandover}, and must not let the new
+   * child touch what the old one held before `previousExited` settles (`startGenServer`'s
+   * `initAfter` does exactly that). A restart then costs a thread's boot less. Default
+   * false; `workerChild` sets it.
+   */
+  readonly startEarly?: boolean;
   /** Default `permanent`. */
   readonly restart?: RestartType;
   /** Default 5000 ms for workers, `infinity` for supervisors. */
@@ -52,18 +69,8 @@ export interface ChildSpec {
   readonly type?: ChildType;
 }
 
-/**
- * @internal On `workerChild` specs: starts a replacement while the child it replaces is
- * still ending (`replacing` resolves when it is gone); the replacement's `init` waits.
- */
-export const START_REPLACING = Symbol('worker-otp.start-replacing');
-
-type StartReplacing = (replacing: Promise<unknown>) => Promise<SupervisedChild>;
-
 /** A child spec with its defaults filled in. */
-export interface ResolvedChildSpec extends Required<ChildSpec> {
-  readonly [START_REPLACING]?: StartReplacing | undefined;
-}
+export type ResolvedChildSpec = Required<ChildSpec>;
 
 const RESTART_TYPES: readonly RestartType[] = ['permanent', 'transient', 'temporary'];
 
@@ -79,24 +86,25 @@ export function resolveChildSpec(spec: ChildSpec, field: string): ResolvedChildS
   const shutdown = spec.shutdown ?? (type === 'supervisor' ? 'infinity' : 5000);
   const validShutdown = shutdown === 'brutal_kill' || shutdown === 'infinity' || (typeof shutdown === 'number' && Number.isFinite(shutdown) && shutdown >= 0);
   if (!validShutdown) throw new RangeError(`worker-otp supervisor: ${field}.shutdown must be ms (>= 0), 'brutal_kill' or 'infinity'; got ${describeValue(spec.shutdown)}`);
-  return { id: spec.id, start: spec.start, restart, shutdown, type, [START_REPLACING]: (spec as ResolvedChildSpec)[START_REPLACING] };
+  const startEarly = spec.startEarly ?? false;
+  if (typeof startEarly !== 'boolean') throw new TypeError(`worker-otp supervisor: ${field}.startEarly must be a boolean; got ${describeValue(spec.startEarly)}`);
+  return { id: spec.id, start: spec.start, startEarly, restart, shutdown, type };
 }
 
-/** A worker child: a GenServer module started with `startGenServer`. */
+/** A worker child: a GenServer module started with `startGenServer`, restarted early (see `ChildSpec.startEarly`). */
 export function workerChild<D extends GenServerDefinition = GenServerDefinition>(
   id: string,
   modulePath: string,
   initArg: InitArgOf<D>,
-  options: StartOptions & { readonly restart?: RestartType; readonly shutdown?: ShutdownSpec } = {},
+  options: Omit<StartOptions, 'initAfter'> & { readonly restart?: RestartType; readonly shutdown?: ShutdownSpec } = {},
 ): ChildSpec {
   const { restart, shutdown, ...startOptions } = options;
-  const spec: ChildSpec & { readonly [START_REPLACING]: StartReplacing } = {
+  return {
     id,
-    start: () => startGenServer<D>(modulePath, initArg, startOptions),
-    [START_REPLACING]: (replacing: Promise<unknown>) => startGenServer<D>(modulePath, initArg, startOptions, replacing),
+    start: (handover) => startGenServer<D>(modulePath, initArg, handover ? { ...startOptions, initAfter: handover.previousExited } : startOptions),
+    startEarly: true,
     type: 'worker',
     ...(restart ? { restart } : {}),
     ...(shutdown !== undefined ? { shutdown } : {}),
   };
-  return spec;
 }

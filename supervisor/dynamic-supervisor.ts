@@ -1,7 +1,7 @@
-import { describeValue } from '../propagation/error-wire';
-import { SupervisorError } from '../propagation/errors';
-import type { ExitReason, StopReason } from '../propagation/exit-reason';
-import { formatPid, type Pid } from '../runtime/pid';
+import { describeValue } from '../errors';
+import { SupervisorError } from '../errors';
+import type { ExitReason, StopReason } from '../errors/exit-reason';
+import type { Pid } from '../protocol/pid';
 import type { ChildSpec } from './child-spec';
 import { Supervisor, type ChildCounts, type ChildInfo, type SupervisorOptions } from './supervisor';
 
@@ -50,7 +50,7 @@ export class DynamicSupervisor {
   /** Starts a child; resolves with its pid. Fails with `ERR_MAX_CHILDREN` at the limit. */
   async startChild(spec: DynamicChildSpec): Promise<Pid> {
     if (this.#supervisor.countChildren().specs >= this.#maxChildren) {
-      throw new SupervisorError('ERR_MAX_CHILDREN', `worker-otp supervisor ${this.name}: already runs its maxChildren (${this.#maxChildren}); stop a child first or raise maxChildren`);
+      throw SupervisorError.maxChildren(this.name, this.#maxChildren);
     }
     return this.#supervisor.startChild({ ...spec, id: spec.id ?? `child-${this.#nextId++}` });
   }
@@ -58,7 +58,7 @@ export class DynamicSupervisor {
   /** Stops the child with this pid and removes it. */
   async terminateChild(pid: Pid): Promise<void> {
     const child = this.#supervisor.whichChildren().find((info) => typeof info.pid === 'object' && info.pid.pid === pid?.pid);
-    if (!child) throw new SupervisorError('ERR_CHILD_NOT_FOUND', `worker-otp supervisor ${this.name}: no child has pid ${formatPid(pid?.pid)}`);
+    if (!child) throw SupervisorError.childNotFound(this.name, { pid: pid?.pid });
     await this.#supervisor.terminateChild(child.id);
   }
 

@@ -6,16 +6,16 @@ import {
   ATTR_RESTART_COUNT,
   ATTR_STRATEGY,
   ATTR_SUPERVISOR,
-} from '../propagation/attributes';
-import { describeValue } from '../propagation/error-wire';
-import { RestartIntensityError, SupervisorError } from '../propagation/errors';
-import { describeExitReason, exitReasonFrom, isNormalExit, type ExitReason, type StopReason } from '../propagation/exit-reason';
-import { recordFailure, runInSpan } from '../propagation/span-helpers';
-import { runtimeTracer } from '../propagation/tracer';
-import { validateTimeout } from '../propagation/timeouts';
-import { makePid, type Pid } from '../runtime/pid';
+} from '../telemetry/record/attributes';
+import { describeValue } from '../errors';
+import { RestartIntensityError, SupervisorError } from '../errors';
+import { describeExitReason, exitReasonFrom, isNormalExit, type ExitReason, type StopReason } from '../errors/exit-reason';
+import { recordFailure, runInSpan } from '../telemetry/record/run-in-span';
+import { runtimeTracer } from '../telemetry/record/runtime-tracer';
+import { validateTimeout } from '../protocol/timeouts';
+import { makePid, type Pid } from '../protocol/pid';
 import { processTable } from '../runtime/process-table';
-import { START_REPLACING, resolveChildSpec, type ChildSpec, type ChildType, type ResolvedChildSpec, type SupervisedChild } from './child-spec';
+import { resolveChildSpec, type ChildSpec, type ChildType, type ResolvedChildSpec, type SupervisedChild } from './child-spec';
 import { RestartIntensity } from './restart-intensity';
 import { RESTART_STRATEGIES, childrenToRestart, type RestartStrategy } from './restart-strategy';
 
@@ -105,7 +105,7 @@ export class Supervisor implements SupervisedChild {
 
   /** @internal Use {@link Supervisor.start}. */
   constructor(options: Required<SupervisorOptions>, behaviour: SupervisorBehaviour) {
-    this.pid = makePid(processTable.allocatePid());
+    this.pid = makePid(processTable.registry.allocatePid());
     this.name = options.name;
     this.strategy = options.strategy;
     this.#intensity = new RestartIntensity(options.maxRestarts, options.maxSeconds);
@@ -123,7 +123,7 @@ export class Supervisor implements SupervisedChild {
     const resolvedOptions = validateOptions(options);
     const specs = children.map((spec, index) => resolveChildSpec(spec, `children[${index}]`));
     const duplicate = specs.find((spec, index) => specs.findIndex((other) => other.id === spec.id) !== index);
-    if (duplicate) throw new SupervisorError('ERR_DUPLICATE_CHILD_ID', `worker-otp supervisor ${resolvedOptions.name}: two children have the id ${duplicate.id}; ids must be unique`, duplicate.id);
+    if (duplicate) throw SupervisorError.duplicateChildId(resolvedOptions.name, duplicate.id);
     const supervisor = new Supervisor(resolvedOptions, { removeWhenDone: false });
     await supervisor.#initialise(specs);
     return supervisor;
@@ -148,7 +148,7 @@ export class Supervisor implements SupervisedChild {
           this.#children.pop();
           await this.#stopAll();
           this.#finish({ type: 'error', error: error as Error });
-          throw this.#startError(spec.id, error);
+          throw SupervisorError.childStart(this.name, spec.id, error);
         }
       }
     });
@@ -203,7 +203,7 @@ export class Supervisor implements SupervisedChild {
     return this.#serially(async () => {
       const resolved = resolveChildSpec(spec, 'spec');
       if (this.#children.some((state) => state.spec.id === resolved.id)) {
-        throw new SupervisorError('ERR_DUPLICATE_CHILD_ID', `worker-otp supervisor ${this.name}: a child with id ${resolved.id} already exists; choose another id`, resolved.id);
+        throw SupervisorError.duplicateChildId(this.name, resolved.id);
       }
       const state: ChildState = { spec: resolved, child: undefined, departing: undefined, restarting: false, restarts: 0 };
       this.#children.push(state);
@@ -211,7 +211,7 @@ export class Supervisor implements SupervisedChild {
         await this.#startChild(state);
       } catch (error) {
         this.#children.splice(this.#children.indexOf(state), 1);
-        throw this.#startError(resolved.id, error);
+        throw SupervisorError.childStart(this.name, resolved.id, error);
       }
       return state.child!.pid;
     });
@@ -230,11 +230,11 @@ export class Supervisor implements SupervisedChild {
   restartChild(id: string): Promise<Pid> {
     return this.#serially(async () => {
       const state = this.#find(id);
-      if (state.child) throw new SupervisorError('ERR_CHILD_RUNNING', `worker-otp supervisor ${this.name}: child ${id} is running; terminate it first`, id);
+      if (state.child) throw SupervisorError.childRunning(this.name, id, 'restart');
       try {
         await this.#startChild(state);
       } catch (error) {
-        throw this.#startError(id, error);
+        throw SupervisorError.childStart(this.name, id, error);
       }
       return state.child!.pid;
     });
@@ -244,7 +244,7 @@ export class Supervisor implements SupervisedChild {
   deleteChild(id: string): Promise<void> {
     return this.#serially(async () => {
       const state = this.#find(id);
-      if (state.child) throw new SupervisorError('ERR_CHILD_RUNNING', `worker-otp supervisor ${this.name}: child ${id} is running; terminate it before deleting it`, id);
+      if (state.child) throw SupervisorError.childRunning(this.name, id, 'delete');
       this.#remove(state);
     });
   }
@@ -284,19 +284,11 @@ export class Supervisor implements SupervisedChild {
     return { [ATTR_SUPERVISOR]: this.name, [ATTR_STRATEGY]: this.strategy, [ATTR_PID]: this.pid.pid };
   }
 
-  #startError(id: string, error: unknown): SupervisorError {
-    return new SupervisorError(
-      'ERR_CHILD_START',
-      `worker-otp supervisor ${this.name}: child ${id} failed to start: ${(error as Error)?.message ?? describeValue(error)}`,
-      id,
-      error,
-    );
-  }
 
   /** Runs supervisor operations one at a time, in order. */
   #serially<T>(operation: () => Promise<T>): Promise<T> {
     if (this.#exitReason !== undefined) {
-      return Promise.reject(new SupervisorError('ERR_SUPERVISOR_EXITED', `worker-otp supervisor ${this.name}: it has exited (${describeExitReason(this.#exitReason)})`));
+      return Promise.reject(SupervisorError.supervisorExited(this.name, describeExitReason(this.#exitReason)));
     }
     const result = this.#operations.then(operation);
     this.#operations = result.catch(() => undefined);
@@ -305,7 +297,7 @@ export class Supervisor implements SupervisedChild {
 
   #find(id: string): ChildState {
     const state = this.#children.find((candidate) => candidate.spec.id === id);
-    if (!state) throw new SupervisorError('ERR_CHILD_NOT_FOUND', `worker-otp supervisor ${this.name}: no child with id ${id}`, id);
+    if (!state) throw SupervisorError.childNotFound(this.name, { id });
     return state;
   }
 
@@ -316,11 +308,10 @@ export class Supervisor implements SupervisedChild {
 
   async #startChild(state: ChildState): Promise<void> {
     const replacing = state.departing;
-    const startReplacing = state.spec[START_REPLACING];
-    // A restart may start before the crashed child's thread is gone only where the child's
-    // init waits for that (workerChild); any other start waits for the end first.
-    if (replacing && !startReplacing) await replacing;
-    const child = await (replacing && startReplacing ? startReplacing(replacing) : state.spec.start());
+    // A restart may start before the crashed child's thread is gone only where the spec
+    // says its start waits for that (startEarly); any other start waits for the end first.
+    if (replacing && !state.spec.startEarly) await replacing;
+    const child = await (replacing && state.spec.startEarly ? state.spec.start({ previousExited: replacing }) : state.spec.start());
     if (!child || typeof child.exited !== 'function' || typeof child.stop !== 'function' || typeof child.kill !== 'function') {
       throw new TypeError(`worker-otp supervisor: the start of child ${state.spec.id} must resolve to a GenServer or a Supervisor; got ${describeValue(child)}`);
     }

@@ -1,22 +1,48 @@
 /**
- * What code running inside a worker thread imports from worker-otp.
+ * What code running inside a worker thread imports from worker-otp: defining a GenServer,
+ * the process API (inside a GenServer's callbacks), the error catalogue, and telemetry for
+ * workers of your own. It loads no SDK and no pool: a process never needs the main entry.
  */
-export { startWorkerTelemetry } from './thread-runtime';
-export type { WorkerTelemetry, WorkerTelemetryOptions } from './worker-telemetry';
-export { tracedEndpoint } from './thread-runtime';
-export type { TracedEndpointOptions } from '../propagation/traced-endpoint';
-export { injectTraceCarrier, extractTraceContext } from './thread-runtime';
-export type { TraceCarrier, WireContext } from '../propagation/trace-carrier';
 export { defineGenServer } from './thread-runtime';
 export type {
   GenServerDefinition,
+  GenServerTypes,
   GenServerCallbacks,
   From,
   InitResult,
   CallResult,
   NoReplyResult,
-} from '../propagation/gen-server-definition';
+} from '../protocol/gen-server-definition';
 export { self, call, cast, send, reply, sendAfter } from './thread-runtime';
-export type { ProcessRef, ProcessCallOptions, TimerRef } from './process-api';
+export type { ProcessCallOptions, TimerRef } from './process-api';
+export { makePid, formatPid } from './thread-runtime';
+export type { Pid, ProcessRef } from '../protocol/pid';
+export {
+  WorkerOtpError,
+  RemoteError,
+  CallTimeoutError,
+  NoProcessError,
+  ProcessExitError,
+  PayloadNotCloneableError,
+  NameAlreadyRegisteredError,
+  StartError,
+  InvalidReturnError,
+  UndefinedCallbackError,
+  ProcessContextError,
+  SupervisorError,
+  RestartIntensityError,
+  TaskTimeoutError,
+  TaskCancelledError,
+  TaskExitError,
+  TaskQueueFullError,
+  TaskModuleError,
+  TelemetryAlreadyStartedError,
+  TelemetryConflictError,
+  FlushTimeoutError,
+} from './thread-runtime';
+export type { StartErrorCode, SupervisorErrorCode, TaskModuleErrorCode, ProcessLabel } from '../errors';
 export { isNormalExit, describeExitReason } from './thread-runtime';
-export type { ExitReason, StopReason } from '../propagation/exit-reason';
+export type { ExitReason, StopReason } from '../errors';
+export { startWorkerTelemetry, tracedEndpoint } from './thread-runtime';
+export type { WorkerTelemetry, WorkerTelemetryOptions } from './worker-telemetry';
+export type { TracedEndpointOptions, NodeMessageEndpoint } from '../protocol/traced-endpoint';

@@ -1,9 +1,6 @@
-import { ProcessContextError } from '../propagation/errors';
-import { threadState } from '../propagation/thread-state';
-import type { From } from '../propagation/gen-server-definition';
-
-/** A process, as code inside a process names it: a pid (`{ pid }`) or a registered name. */
-export type ProcessRef = { readonly pid: number } | string;
+import { ProcessContextError } from '../errors';
+import type { From } from '../protocol/gen-server-definition';
+import type { Pid, ProcessRef } from '../protocol/pid';
 
 /** Options of a call made from inside a process. */
 export interface ProcessCallOptions {
@@ -19,7 +16,7 @@ export interface TimerRef {
 
 /** What the GenServer host provides to the process API of its thread. */
 export interface ProcessRuntime {
-  self(): { readonly pid: number };
+  self(): Pid;
   call(target: ProcessRef, message: unknown, options?: ProcessCallOptions): Promise<unknown>;
   cast(target: ProcessRef, message: unknown): void;
   send(target: ProcessRef, message: unknown): void;
@@ -27,21 +24,26 @@ export interface ProcessRuntime {
   sendAfter(delayMs: number, message: unknown): TimerRef;
 }
 
-/** @internal Installed by the GenServer host of this thread. */
+/**
+ * The GenServer host of this thread, on `globalThis` so that a copy of worker-otp's
+ * modules an application module loads in the thread reaches it too.
+ */
+const KEY = Symbol.for('worker-otp.process-runtime');
+const registry = globalThis as { [KEY]?: ProcessRuntime | undefined };
+
+/** Installed by the GenServer host of this thread. */
 export function installProcessRuntime(host: ProcessRuntime): void {
-  threadState.processRuntime = host;
+  registry[KEY] = host;
 }
 
 function current(operation: string): ProcessRuntime {
-  const runtime = threadState.processRuntime as ProcessRuntime | undefined;
-  if (runtime === undefined) {
-    throw new ProcessContextError(`${operation}() works inside a GenServer's callbacks; from the main thread use the GenServer client`);
-  }
+  const runtime = registry[KEY];
+  if (runtime === undefined) throw ProcessContextError.outsideProcess(operation);
   return runtime;
 }
 
 /** This process's pid. */
-export function self(): { readonly pid: number } {
+export function self(): Pid {
   return current('self').self();
 }
 

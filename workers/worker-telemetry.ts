@@ -1,12 +1,16 @@
 import { getEnvironmentData, isMainThread, threadId } from 'node:worker_threads';
-import { threadState } from '../propagation/thread-state';
 import { diag } from '../propagation/opentelemetry';
-import { installGlobalTelemetry } from '../propagation/global-telemetry';
-import { encodeScopeSpans } from '../propagation/otlp-encoder';
-import { SpanRelay, setThreadSpanRelay } from '../propagation/span-relay';
-import { setRuntimeTracerProvider } from '../propagation/tracer';
-import { THREAD_TELEMETRY_KEY, type ThreadTelemetryConfig } from '../propagation/thread-telemetry-config';
-import { WireTracerProvider } from '../propagation/wire-tracer';
+import { setThreadOutbox } from '../protocol/span-outbox';
+import { encodeScopeSpans } from '../telemetry/export/otlp-encoder';
+import { installGlobalTelemetry } from '../telemetry/record/install-globals';
+import { setRuntimeTracerProvider } from '../telemetry/record/runtime-tracer';
+import { WireTracerProvider } from '../telemetry/record/wire-tracer';
+import { SpanRelay } from '../telemetry/relay/span-relay';
+import { THREAD_TELEMETRY_KEY, type ThreadTelemetryConfig } from '../telemetry/thread-config';
+
+/** This thread's telemetry once started, shared by every copy of worker-otp's modules in the thread. */
+const KEY = Symbol.for('worker-otp.worker-telemetry');
+const registry = globalThis as { [KEY]?: WorkerTelemetry | undefined };
 
 /** Options for {@link startWorkerTelemetry}. */
 export interface WorkerTelemetryOptions {
@@ -37,7 +41,8 @@ export function startWorkerTelemetry(options: WorkerTelemetryOptions = {}): Work
   if (isMainThread) {
     throw new TypeError('worker-otp: startWorkerTelemetry() runs in worker threads; in the main thread call startTelemetry()');
   }
-  if (threadState.workerTelemetry) return threadState.workerTelemetry as WorkerTelemetry;
+  const started = registry[KEY];
+  if (started) return started;
   const config = getEnvironmentData(THREAD_TELEMETRY_KEY) as ThreadTelemetryConfig | undefined;
   if (config === undefined) {
     diag.debug('worker-otp: telemetry is not started in the main thread; tracing is off in this worker');
@@ -57,11 +62,11 @@ export function startWorkerTelemetry(options: WorkerTelemetryOptions = {}): Work
   });
   installGlobalTelemetry(provider);
   setRuntimeTracerProvider(provider);
-  setThreadSpanRelay(relay);
+  setThreadOutbox(relay);
   // process.exit() in a worker still runs 'exit' listeners, and a message posted there
   // is delivered: the last spans of a thread that exits on purpose are not lost.
   process.once('exit', () => relay.sendPending());
   const running: WorkerTelemetry = { relay, flush: () => relay.sendPending() };
-  threadState.workerTelemetry = running;
+  registry[KEY] = running;
   return running;
 }

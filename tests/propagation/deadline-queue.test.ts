@@ -1,5 +1,5 @@
 /** Many timeouts on one timer: each fires once, in deadline order, unless cancelled. */
-import { DeadlineQueue } from '../../dist/propagation/deadline-queue';
+import { DeadlineQueue } from '../../dist/protocol/deadline-queue';
 
 it('fires deadlines of different lengths in deadline order, and never a cancelled one', async () => {
   const queue = new DeadlineQueue();

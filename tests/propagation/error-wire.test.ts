@@ -1,5 +1,5 @@
 import { CallTimeoutError, ProcessExitError, RemoteError, WorkerOtpError } from '../../dist';
-import { fromWireError, toWireError } from '../../dist/propagation/error-wire';
+import { fromWireError, toWireError } from '../../dist/errors/error-wire';
 
 /** Sends through a real structured clone, as a message between threads would. */
 const crossThread = (error: unknown) => fromWireError(structuredClone(toWireError(error)));

@@ -1,5 +1,5 @@
 /** Calls waiting for replies: a ring for the many answered soon, a map for the few that wait long. */
-import { PendingCalls } from '../../dist/propagation/pending-calls';
+import { PendingCalls } from '../../dist/protocol/pending-calls';
 
 it('gives each call its own ref and hands each back once', () => {
   const calls = new PendingCalls<string>();

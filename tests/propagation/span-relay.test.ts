@@ -4,10 +4,10 @@
  */
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { encodeScopeSpans, encodeTraceExportRequest } from '../../dist/propagation/otlp-encoder';
-import { isEncoded, type EncodedSpans, type SpanPacket } from '../../dist/propagation/span-packet';
-import { SpanRelay } from '../../dist/propagation/span-relay';
-import type { WireSpan } from '../../dist/propagation/span-wire';
+import { encodeScopeSpans, encodeTraceExportRequest } from '../../dist/telemetry/export/otlp-encoder';
+import { isEncoded, type EncodedSpans, type SpanPacket } from '../../dist/protocol/span-packet';
+import { SpanRelay } from '../../dist/telemetry/relay/span-relay';
+import type { WireSpan } from '../../dist/protocol/span-packet';
 import { decodeExportTraceServiceRequest } from '../../dist/tests/support/otlp-receiver';
 
 let nextId = 1;

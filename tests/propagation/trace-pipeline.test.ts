@@ -139,7 +139,7 @@ it('starts a new root trace in the worker for a malformed traceparent, and keeps
   const fixture = envelopeWorker();
   const replies: EnvelopeReply[] = [];
   worker!.on('message', (data: { payload?: EnvelopeReply }) => data.payload && replies.push(data.payload));
-  worker!.postMessage({ __worker_otp: 1, payload: { op: 'work', id: 7 }, trace: { traceparent: '00-not-a-trace-01' } });
+  worker!.postMessage({ __worker_otp: 1, type: 'message', payload: { op: 'work', id: 7 }, trace: { traceparent: '00-not-a-trace-01' } });
   const next = await tracer().startActiveSpan('main.after', async (span) => {
     const answer = await fixture.request({ op: 'work', id: 8 });
     span.end();

@@ -2,6 +2,7 @@
  * A corpus of bad input, each with the error it gets, and proof that nothing else broke:
  * a long-lived process and a task pool answer after every entry.
  */
+import { resolveTelemetryOptions } from '../../dist/runtime/telemetry-options';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,6 @@ import {
   TaskModuleError,
   TaskSupervisor,
   call,
-  resolveTelemetryOptions,
   startGenServer,
   stop,
   taskRef,

@@ -4,7 +4,7 @@ import { defineGenServer } from 'worker-otp/workers';
 type Call = { type: 'get'; key: string };
 type Cast = { type: 'put'; key: string; value: string };
 
-export default defineGenServer<Record<string, string>, Call, Cast, never, string | undefined, void>({
+export default defineGenServer<{ state: Record<string, string>; call: Call; cast: Cast; reply: string | undefined }>({
   name: 'cache',
   init: () => ({ ok: {} }),
   handleCall: (request, _from, state) => ({ reply: state[request.key], state }),

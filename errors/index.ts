@@ -1,0 +1,30 @@
+/** The error catalogue, the wire form errors cross threads in, and exit reasons. */
+export { WorkerOtpError, RemoteError } from './worker-otp-error';
+export {
+  TelemetryAlreadyStartedError,
+  TelemetryConflictError,
+  FlushTimeoutError,
+  CallTimeoutError,
+  NoProcessError,
+  ProcessExitError,
+  PayloadNotCloneableError,
+  NameAlreadyRegisteredError,
+  StartError,
+  InvalidReturnError,
+  UndefinedCallbackError,
+  ProcessContextError,
+  SupervisorError,
+  RestartIntensityError,
+  TaskTimeoutError,
+  TaskCancelledError,
+  TaskExitError,
+  TaskQueueFullError,
+  TaskModuleError,
+} from './catalogue';
+export type { StartErrorCode, SupervisorErrorCode, TaskModuleErrorCode } from './catalogue';
+export { describeValue, describeProcess, formatPid, messageOf } from './describe';
+export type { ProcessLabel } from './describe';
+export { toWireError, fromWireError, isDataCloneError } from './error-wire';
+export type { WireError } from './error-wire';
+export { isNormalExit, describeExitReason, exitReasonFrom, toWireExitReason, fromWireExitReason, NORMAL, SHUTDOWN, KILLED } from './exit-reason';
+export type { ExitReason, StopReason, StopDetail, WireExitReason } from './exit-reason';

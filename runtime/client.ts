@@ -1,0 +1,149 @@
+/**
+ * The main thread's GenServer client: `call`, `cast`, `send`, `stop`, `kill`, `whereis`,
+ * `monitor`, by pid or registered name (OTP's `GenServer` client functions).
+ */
+import { context, type Span } from '@opentelemetry/api';
+import { CallTimeoutError, exitReasonFrom, toWireExitReason, type StopReason } from '../errors';
+import { envelope } from '../protocol/envelopes';
+import { makePid, type Pid, type ProcessRef } from '../protocol/pid';
+import { tracingOn } from '../protocol/span-outbox';
+import { stampTrace } from '../protocol/stamp';
+import { startTimeout, validateTimeout } from '../protocol/timeouts';
+import { ATTR_MESSAGE_KIND, ATTR_PID, ATTR_PROCESS_NAME } from '../telemetry/record/attributes';
+import { ClientCall } from '../telemetry/record/client-call';
+import { OPERATION_NAMES, SPAN_KINDS, recordFailure } from '../telemetry/record/run-in-span';
+import { runtimeTracer } from '../telemetry/record/runtime-tracer';
+import { MAIN_PID, type ExitListener, type ProcessRecord } from './process-record';
+import { processTable } from './process-table';
+
+/** OTP's default call timeout. */
+export const DEFAULT_CALL_TIMEOUT_MS = 5000;
+/** How long `stop` lets `terminate` run by default, before killing the thread. */
+export const DEFAULT_STOP_TIMEOUT_MS = 5000;
+
+/** Options of a call. */
+export interface CallOptions {
+  /** How long to wait for the reply, in ms, or `Infinity`. Default: the client's `callTimeoutMs`, else 5000. */
+  readonly timeoutMs?: number;
+}
+
+function clientSpan(record: ProcessRecord, kind: 'call' | 'cast' | 'info'): Span | undefined {
+  if (!record.autoSpans || !tracingOn()) return undefined;
+  return runtimeTracer().startSpan(
+    `${record.label}.${OPERATION_NAMES[kind].send}`,
+    {
+      kind: SPAN_KINDS[kind].client,
+      attributes: { [ATTR_PID]: record.pid, [ATTR_PROCESS_NAME]: record.label, [ATTR_MESSAGE_KIND]: kind },
+    },
+    context.active(),
+  );
+}
+
+/**
+ * Calls a process and waits for its reply (OTP's `GenServer.call/3`). The caller's trace
+ * context goes with the request; a CLIENT span covers the wait.
+ *
+ * Rejects, never hangs: `CallTimeoutError` (the process goes on; its late reply is
+ * dropped), `NoProcessError`, `ProcessExitError` (the process exited before replying;
+ * carries the reason), `PayloadNotCloneableError` (nothing was sent).
+ */
+export function call<Reply = unknown>(target: ProcessRef, request: unknown, options?: CallOptions): Promise<Reply> {
+  return callProcess<Reply>(target, request, options, DEFAULT_CALL_TIMEOUT_MS);
+}
+
+function isLiveRecord(target: ProcessRef | ProcessRecord): target is ProcessRecord {
+  return typeof target === 'object' && target !== null && 'worker' in target && target.exitReason === undefined;
+}
+
+/** `target` is a process reference, or the record a GenServer client already holds. */
+export function callProcess<Reply>(target: ProcessRef | ProcessRecord, request: unknown, options: CallOptions | undefined, defaultTimeoutMs: number): Promise<Reply> {
+  let record: ProcessRecord;
+  let timeoutMs: number;
+  try {
+    timeoutMs = validateTimeout(options?.timeoutMs ?? defaultTimeoutMs, 'options.timeoutMs');
+    // A client's own live record needs no lookup; an exiting one is refused as a lookup would.
+    record = isLiveRecord(target) ? target : processTable.registry.require(target as ProcessRef);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const span = clientSpan(record, 'call');
+  return new Promise<Reply>((resolve, reject) => {
+    processTable.mainCalls.open(
+      new ClientCall(record, span, resolve as (value: unknown) => void, reject),
+      timeoutMs,
+      (ref) => processTable.deliver(record, envelope.call(MAIN_PID, ref, request, stampTrace(span)), 'call request'),
+      () => new CallTimeoutError({ pid: record.pid, name: record.name }, timeoutMs),
+    );
+  });
+}
+
+function sendOneWay(kind: 'cast' | 'info', target: ProcessRef, message: unknown): void {
+  const record = processTable.registry.require(target);
+  const span = clientSpan(record, kind);
+  try {
+    processTable.deliver(record, kind === 'cast' ? envelope.cast(message, stampTrace(span)) : envelope.info(message, stampTrace(span)), 'message');
+  } catch (error) {
+    if (span) recordFailure(span, error);
+    throw error;
+  } finally {
+    span?.end();
+  }
+}
+
+/**
+ * Sends a request to a process's `handleCast` without waiting (OTP's `GenServer.cast/2`).
+ * Throws `NoProcessError` or `PayloadNotCloneableError` at once; nothing is sent then.
+ */
+export function cast(target: ProcessRef, message: unknown): void {
+  sendOneWay('cast', target, message);
+}
+
+/**
+ * Sends a plain message to a process's `handleInfo` (OTP's `send/2`). Throws
+ * `NoProcessError` or `PayloadNotCloneableError` at once; nothing is sent then.
+ */
+export function send(target: ProcessRef, message: unknown): void {
+  sendOneWay('info', target, message);
+}
+
+/**
+ * Asks a process to stop (OTP's `GenServer.stop/3`): it finishes the messages before
+ * this one, runs `terminate(reason)`, and its thread ends. Past `timeoutMs` the thread
+ * is killed (exit reason `killed`). Resolves once the thread is gone.
+ */
+export async function stop(target: ProcessRef, reason: StopReason = 'normal', timeoutMs = DEFAULT_STOP_TIMEOUT_MS): Promise<void> {
+  validateTimeout(timeoutMs, 'timeoutMs');
+  const record = processTable.registry.require(target);
+  processTable.deliver(record, envelope.stop(toWireExitReason(exitReasonFrom(reason)), stampTrace()), 'stop reason');
+  const timer = startTimeout(timeoutMs, () => {
+    processTable.markKilled(record);
+    void record.worker.terminate();
+  });
+  await record.exited;
+  if (timer) clearTimeout(timer);
+}
+
+/** Ends a process's thread at once, without `terminate` (exit reason `killed`). Resolves once it is gone. */
+export async function kill(target: ProcessRef): Promise<void> {
+  const record = processTable.registry.require(target);
+  processTable.markKilled(record);
+  await record.worker.terminate();
+  await record.exited;
+}
+
+/** The pid registered under `name`, if a process holds it. */
+export function whereis(name: string): Pid | undefined {
+  const pid = processTable.registry.whereis(name);
+  return pid === undefined ? undefined : makePid(pid);
+}
+
+/**
+ * Calls `listener` once, with the exit reason, when the process exits (OTP's
+ * `Process.monitor/1`); a process already on its way out counts. Returns the demonitor.
+ * Throws `NoProcessError` if the process's thread is gone.
+ */
+export function monitor(target: ProcessRef, listener: ExitListener): () => void {
+  const record = processTable.registry.require(target, { exiting: true });
+  record.monitors.add(listener);
+  return () => record.monitors.delete(listener);
+}

@@ -1,0 +1,87 @@
+import { diag } from '@opentelemetry/api';
+import { NoProcessError, toWireError } from '../errors';
+import { envelope, type RoutedCallEnvelope, type RoutedMessageEnvelope, type ToProcess } from '../protocol/envelopes';
+import type { From } from '../protocol/gen-server-definition';
+import { describeRef } from '../protocol/pid';
+import { post } from '../protocol/stamp';
+import { callKey, type ProcessRecord } from './process-record';
+import type { ProcessRegistry } from './process-registry';
+
+/** What answers a call from one process to another: its value, or why it failed. */
+export type CallAnswer = { readonly value: unknown } | { readonly error: Error };
+
+/**
+ * Carries messages from one process to another. Processes do not talk to each other
+ * directly: a call, cast or message goes up to the main thread, which looks the target up
+ * and forwards it; the answer to a call comes back the same way. A call in flight is
+ * recorded on its callee, so that the callee's exit fails it at once.
+ */
+export class MessageRouter {
+  readonly #registry: ProcessRegistry;
+
+  constructor(registry: ProcessRegistry) {
+    this.#registry = registry;
+  }
+
+  /** Posts an envelope to a process; a payload that cannot be cloned throws a typed error. */
+  deliver(record: ProcessRecord, message: ToProcess, what: string): void {
+    post(record.port, message, what);
+  }
+
+  /** Forwards what process `sender` sent to another process. */
+  route(sender: ProcessRecord, message: RoutedCallEnvelope | RoutedMessageEnvelope): void {
+    const target = this.#registry.resolve(message.to);
+    if (message.type === 'call') {
+      const from: From = { pid: sender.pid, ref: message.ref };
+      if (target === undefined) {
+        this.answer(from, { error: new NoProcessError(describeRef(message.to)) });
+        return;
+      }
+      target.inFlight.set(callKey(from), from);
+      try {
+        this.deliver(target, envelope.forwardedCall(from, message), 'message');
+      } catch (error) {
+        // It was cloneable once, on its way here; a failure now is rare.
+        target.inFlight.delete(callKey(from));
+        this.answer(from, { error: error as Error });
+      }
+      return;
+    }
+    if (target === undefined) {
+      diag.debug(`worker-otp: ${sender.label} sent a ${message.type} to ${describeRef(message.to)}, which is not running; dropped`);
+      return;
+    }
+    try {
+      this.deliver(target, envelope.forwardedMessage(message), 'message');
+    } catch {
+      // A one-way message that cannot be forwarded is dropped, as OTP drops one to a dead process.
+    }
+  }
+
+  /** The callee answered a call that came from another process: passes the answer back. */
+  answered(callee: ProcessRecord, from: From, answer: CallAnswer): void {
+    callee.inFlight.delete(callKey(from));
+    this.answer(from, answer);
+  }
+
+  /** Fails every call in flight to `callee` (it is exiting). */
+  failInFlight(callee: ProcessRecord, error: () => Error): void {
+    for (const from of callee.inFlight.values()) this.answer(from, { error: error() });
+    callee.inFlight.clear();
+  }
+
+  /** Answers a process whose call went through here, if it is still running. */
+  answer(from: From, answer: CallAnswer): void {
+    const caller = this.#registry.get(from.pid);
+    if (caller === undefined || caller.exitReason !== undefined) return;
+    try {
+      this.deliver(
+        caller,
+        'error' in answer ? envelope.callFailed(from.ref, toWireError(answer.error)) : envelope.replyIn(from.ref, answer.value),
+        'reply',
+      );
+    } catch (error) {
+      this.deliver(caller, envelope.callFailed(from.ref, toWireError(error)), 'reply');
+    }
+  }
+}

@@ -1,0 +1,359 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve as resolvePath } from 'node:path';
+import type { ResourceLimits } from 'node:worker_threads';
+import { SpanKind, context, type Span } from '@opentelemetry/api';
+import { Piscina } from 'piscina';
+import { PayloadNotCloneableError, TaskExitError, TaskModuleError, TaskQueueFullError, TaskTimeoutError, describeValue, fromWireError, isDataCloneError } from '../../errors';
+import { envelope, type TaskHostData, type TaskRequest } from '../../protocol/envelopes';
+import { tracingOn } from '../../protocol/span-outbox';
+import { stampTrace } from '../../protocol/stamp';
+import { TaskSlots } from '../../protocol/task-slots';
+import { validateTimeout } from '../../protocol/timeouts';
+import { ATTR_TASK_EXPORT, ATTR_TASK_MODULE } from '../../telemetry/record/attributes';
+import { recordFailure } from '../../telemetry/record/run-in-span';
+import { runtimeTracer } from '../../telemetry/record/runtime-tracer';
+import { TaskDispatcher, dispatchedPoolOptions } from './task-dispatcher';
+import { DEFAULT_TASK_TIMEOUT_MS, Task, type TaskArgs, type TaskOutcome, type TaskRef, type TaskResult } from './task';
+
+const TASK_HOST_PATH = join(__dirname, '..', '..', 'workers', 'task-thread.js');
+
+/** Options of a TaskSupervisor: its Piscina pool's, and how it is named and traced. */
+export interface TaskSupervisorOptions {
+  /** Names the pool in spans (`thread.name` is `<name>#<threadId>`). Default `task_supervisor`. */
+  readonly name?: string;
+  /** Threads kept alive. Default: Piscina's (half the cores). */
+  readonly minThreads?: number;
+  /** Most threads at once, at least 1. Default: 1.5 × the cores, rounded up (Piscina's). */
+  readonly maxThreads?: number;
+  /** How long an idle thread lives, ms. Default: Piscina's. */
+  readonly idleTimeout?: number;
+  /**
+   * Tasks that may wait for a thread beyond those running (`auto`: maxThreads²); past it,
+   * `async` throws `TaskQueueFullError`. Default: no limit.
+   */
+  readonly maxQueue?: number | 'auto';
+  /** Heap and stack limits of each thread. */
+  readonly resourceLimits?: ResourceLimits;
+  /** Records the runtime's spans for tasks (submit and run). Default true. */
+  readonly autoSpans?: boolean;
+}
+
+/** Options of {@link TaskSupervisor.asyncStream}, as Elixir's `Task.async_stream`. */
+export interface AsyncStreamOptions {
+  /** Tasks running at once. Default: the pool's maxThreads. */
+  readonly maxConcurrency?: number;
+  /** Results in input order (default) or as they finish. */
+  readonly ordered?: boolean;
+  /** How long each task may run, ms. Default 5000. */
+  readonly timeoutMs?: number;
+  /** On a timeout: `exit` stops the stream with `TaskTimeoutError` (default); `killTask` cancels that task and yields `{ status: 'exit' }` for it. */
+  readonly onTimeout?: 'exit' | 'killTask';
+}
+
+/** Options of {@link TaskSupervisor.map}. */
+export interface MapOptions {
+  /** Items per message. Default: enough for four chunks per thread. */
+  readonly chunkSize?: number;
+  /** Told after each chunk completes: items done so far, and the total. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** Absolute module paths known to exist: only positive answers, so a module built later is found on the next submit. */
+const existingModules = new Set<string>();
+
+function requireModule(modulePath: string): string {
+  if (existingModules.has(modulePath)) return modulePath;
+  const absolute = resolvePath(modulePath);
+  if (!existingModules.has(absolute)) {
+    if (!existsSync(absolute)) throw TaskModuleError.notFound(absolute);
+    existingModules.add(absolute);
+  }
+  return absolute;
+}
+
+/**
+ * Elixir's `Task.Supervisor` on a Piscina pool. Tasks name an exported function of a
+ * module and run on the pool's threads; the context active where a task is started goes
+ * with it, so its spans are children of the caller's span without any manual plumbing.
+ */
+export class TaskSupervisor {
+  readonly name: string;
+  readonly #pool: Piscina;
+  readonly #dispatcher: TaskDispatcher;
+  readonly #autoSpans: boolean;
+  readonly #maxQueue: number;
+  /** Tasks submitted and not settled: running ones plus queued ones. */
+  #pending = 0;
+  #closed: Promise<void> | undefined;
+
+  private constructor(name: string, pool: Piscina, dispatcher: TaskDispatcher, autoSpans: boolean, maxQueue: number | 'auto') {
+    this.name = name;
+    this.#pool = pool;
+    this.#dispatcher = dispatcher;
+    this.#autoSpans = autoSpans;
+    this.#maxQueue = maxQueue === 'auto' ? pool.options.maxThreads ** 2 : maxQueue;
+  }
+
+  /** Starts the pool. Bad options throw, naming the field. */
+  static start(options: TaskSupervisorOptions = {}): TaskSupervisor {
+    if (options === null || typeof options !== 'object') throw new TypeError(`worker-otp task supervisor: options must be an object; got ${describeValue(options)}`);
+    const name = options.name ?? 'task_supervisor';
+    for (const field of ['minThreads', 'maxThreads', 'idleTimeout'] as const) {
+      const value = options[field];
+      const least = field === 'maxThreads' ? 1 : 0;
+      if (value !== undefined && (!Number.isInteger(value) || value < least)) {
+        throw new RangeError(`worker-otp task supervisor: options.${field} must be an integer >= ${least}; got ${describeValue(value)}`);
+      }
+    }
+    const maxQueue = options.maxQueue ?? Infinity;
+    if (maxQueue !== 'auto' && maxQueue !== Infinity && (!Number.isInteger(maxQueue) || maxQueue < 0)) {
+      throw new RangeError(`worker-otp task supervisor: options.maxQueue must be an integer >= 0 or 'auto'; got ${describeValue(options.maxQueue)}`);
+    }
+    // Tasks wait in the dispatcher's queue (bounded by maxQueue), not in Piscina's. The
+    // maxThreads default is Piscina's, made explicit: it sizes the slot table.
+    const maxThreads = Math.max(options.maxThreads ?? Math.ceil(availableParallelism() * 1.5), options.minThreads ?? 1);
+    const slots = new TaskSlots(TaskDispatcher.slotCapacity(maxThreads));
+    const hostData: TaskHostData = { supervisorName: name, slots: slots.buffer };
+    const pool = new Piscina({
+      filename: TASK_HOST_PATH,
+      workerData: hostData,
+      maxThreads,
+      ...dispatchedPoolOptions(maxThreads),
+      ...(options.minThreads !== undefined ? { minThreads: options.minThreads } : {}),
+      ...(options.idleTimeout !== undefined ? { idleTimeout: options.idleTimeout } : {}),
+      ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
+    });
+    return new TaskSupervisor(name, pool, new TaskDispatcher(pool, slots, maxThreads), options.autoSpans ?? true, maxQueue);
+  }
+
+  /** Threads the pool has now (started or starting). */
+  get threadCount(): number {
+    return this.#pool.threads.length;
+  }
+
+  /** The most threads the pool runs at once. */
+  get maxThreads(): number {
+    return this.#pool.options.maxThreads;
+  }
+
+  /**
+   * Starts a task (Elixir's `Task.Supervisor.async`): `task`'s export called with `args`
+   * on a pool thread. Await it with `task.await(timeoutMs)`. Throws `TaskModuleError` at
+   * once for a module that does not exist.
+   */
+  async<T extends TaskRef>(task: T, ...args: TaskArgs<T>): Task<TaskResult<T>> {
+    return this.#start(task, 'call', args) as Task<TaskResult<T>>;
+  }
+
+  /**
+   * Starts a task whose failure is a value, not a rejection (Elixir's `async_nolink`):
+   * `outcome(timeoutMs)` resolves with `{ status: 'ok', value }` or
+   * `{ status: 'exit', reason }` (a timeout cancels the task and reports `TaskTimeoutError`).
+   */
+  asyncNolink<T extends TaskRef>(task: T, ...args: TaskArgs<T>): NolinkTask<TaskResult<T>> {
+    return new NolinkTask(this.#start(task, 'call', args) as Task<TaskResult<T>>);
+  }
+
+  /**
+   * Runs `task` for every item, at most `maxConcurrency` at once (Elixir's
+   * `Task.async_stream`), yielding `{ status: 'ok', value }` per item, in input order
+   * unless `ordered: false`. A task that fails ends the stream with its error; a timeout
+   * does too, unless `onTimeout: 'killTask'`. Leaving the loop early cancels what runs.
+   */
+  async *asyncStream<T extends TaskRef>(
+    items: Iterable<TaskArgs<T>[0]> | AsyncIterable<TaskArgs<T>[0]>,
+    task: T,
+    options: AsyncStreamOptions = {},
+  ): AsyncGenerator<TaskOutcome<TaskResult<T>>, void, undefined> {
+    const maxConcurrency = options.maxConcurrency ?? this.maxThreads;
+    if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) {
+      throw new RangeError(`worker-otp task supervisor: options.maxConcurrency must be an integer >= 1; got ${describeValue(options.maxConcurrency)}`);
+    }
+    const timeoutMs = validateTimeout(options.timeoutMs ?? DEFAULT_TASK_TIMEOUT_MS, 'options.timeoutMs');
+    const killTask = options.onTimeout === 'killTask';
+    const ordered = options.ordered ?? true;
+    type Running = { readonly task: Task<TaskResult<T>>; readonly settled: Promise<{ running: Running; outcome: TaskOutcome<TaskResult<T>> | undefined }> };
+    const running: Running[] = [];
+    const iterator = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : (items as Iterable<TaskArgs<T>[0]>)[Symbol.iterator]();
+    let exhausted = false;
+    const refill = async () => {
+      while (!exhausted && running.length < maxConcurrency) {
+        const next = await iterator.next();
+        if (next.done) {
+          exhausted = true;
+          return;
+        }
+        const started = this.#start(task, 'call', [next.value]) as Task<TaskResult<T>>;
+        const entry: Running = {
+          task: started,
+          settled: started.yield(timeoutMs).then((outcome) => ({ running: entry, outcome })),
+        };
+        running.push(entry);
+      }
+    };
+    try {
+      await refill();
+      while (running.length > 0) {
+        const { running: done, outcome } = ordered ? await running[0]!.settled : await Promise.race(running.map((entry) => entry.settled));
+        running.splice(running.indexOf(done), 1);
+        if (outcome === undefined) {
+          const timeout = new TaskTimeoutError(done.task.label, timeoutMs);
+          await done.task.shutdown();
+          if (!killTask) throw timeout;
+          yield { status: 'exit', reason: timeout };
+        } else if (outcome.status === 'exit') {
+          throw outcome.reason;
+        } else {
+          yield outcome;
+        }
+        await refill();
+      }
+    } finally {
+      await Promise.all(running.map((entry) => entry.task.shutdown()));
+    }
+  }
+
+  /**
+   * Applies `task` to every item on all threads, a chunk of items per message so the
+   * per-message cost does not eat the speed-up; resolves with the results in order. Each
+   * chunk is one `<export>.map_chunk` span (with its item count) under the caller's span.
+   */
+  async map<T extends TaskRef>(items: readonly TaskArgs<T>[0][], task: T, options: MapOptions = {}): Promise<TaskResult<T>[]> {
+    const chunkSize = options.chunkSize ?? Math.max(1, Math.ceil(items.length / (this.maxThreads * 4)));
+    if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new RangeError(`worker-otp task supervisor: options.chunkSize must be an integer >= 1; got ${describeValue(options.chunkSize)}`);
+    const chunks: Array<Promise<TaskResult<T>[]>> = [];
+    let done = 0;
+    for (let start = 0; start < items.length; start += chunkSize) {
+      const chunk = this.#start(task, 'map', items.slice(start, start + chunkSize), false).await(Infinity) as Promise<TaskResult<T>[]>;
+      chunks.push(
+        options.onProgress
+          ? chunk.then((results) => {
+              done += results.length;
+              options.onProgress!(done, items.length);
+              return results;
+            })
+          : chunk,
+      );
+    }
+    return (await Promise.all(chunks)).flat();
+  }
+
+  /**
+   * Resolves once `threads` pool threads (default: all, maxThreads) are up and idle, by
+   * holding one barrier task on each until all have started. Use it before measuring, or
+   * before work whose parallelism matters: a cold pool starts threads as tasks arrive.
+   * Threads above `minThreads` stay only for `idleTimeout`.
+   */
+  async warmUp(threads = this.maxThreads): Promise<void> {
+    if (!Number.isInteger(threads) || threads < 1 || threads > this.maxThreads) {
+      throw new RangeError(`worker-otp task supervisor: warmUp(threads) takes an integer from 1 to maxThreads (${this.maxThreads}); got ${describeValue(threads)}`);
+    }
+    const message = envelope.barrier(new SharedArrayBuffer(4), threads);
+    // A signal makes each barrier task abortable, and abortable tasks only go to idle
+    // threads: every barrier task lands on a thread of its own.
+    const arrivals = Array.from({ length: threads }, () => this.#pool.run(message, { signal: new AbortController().signal }) as Promise<boolean>);
+    const responses = await Promise.all(arrivals);
+    if (responses.some((arrived) => arrived !== true)) {
+      throw new TaskExitError('warmUp', new Error(`not all ${threads} threads started within 30 s`));
+    }
+  }
+
+  /**
+   * Refuses new tasks (they reject with `TaskExitError`), waits for the submitted ones to
+   * finish, then ends the pool's threads. Idempotent.
+   */
+  shutdown(): Promise<void> {
+    this.#closed ??= this.#dispatcher.close().then(() => this.#pool.destroy());
+    return this.#closed;
+  }
+
+  #start(task: TaskRef, mode: TaskRequest['mode'], args: readonly unknown[], clientSpan = this.#autoSpans): Task<unknown> {
+    if (task === null || typeof task !== 'object' || typeof task.module !== 'string' || typeof task.export !== 'string') {
+      throw new TypeError(`worker-otp task supervisor: a task is named with taskRef(modulePath, exportName); got ${describeValue(task)}`);
+    }
+    const modulePath = requireModule(task.module);
+    if (this.#pending >= this.maxThreads + this.#maxQueue) throw new TaskQueueFullError(this.name, this.#maxQueue);
+    const span: Span | undefined = clientSpan && tracingOn()
+      ? runtimeTracer().startSpan(
+          `${task.export}.submit`,
+          { kind: SpanKind.CLIENT, attributes: { [ATTR_TASK_MODULE]: modulePath, [ATTR_TASK_EXPORT]: task.export, 'worker_otp.task.supervisor': this.name } },
+          context.active(),
+        )
+      : undefined;
+    const request: TaskRequest = {
+      module: modulePath,
+      export: task.export,
+      mode,
+      args,
+      trace: stampTrace(span).trace,
+      autoSpans: this.#autoSpans,
+      slot: -1,
+    };
+    // The first reason sticks: a task whose await timed out reports that, even if shut down later.
+    let cancelReason: Error | undefined;
+    const dispatched = this.#dispatcher.submit(request);
+    this.#pending += 1;
+    const running = dispatched.response.then(
+      (response) => {
+        this.#pending -= 1;
+        if (!response.ok) throw endSpan(span, fromWireError(response.error));
+        span?.end();
+        return response.value;
+      },
+      (error: unknown) => {
+        this.#pending -= 1;
+        throw endSpan(span, error === cancelReason ? error : this.#explain(task.export, error));
+      },
+    );
+    return new Task(task.export, running, (reason) => {
+      cancelReason ??= reason;
+      dispatched.cancel(reason);
+    });
+  }
+
+  /** Turns the pool's rejections into worker-otp's typed errors. */
+  #explain(label: string, error: unknown): Error {
+    if (isDataCloneError(error)) return new PayloadNotCloneableError('task arguments', error);
+    return new TaskExitError(label, error);
+  }
+}
+
+/** Ends a task's submit span with its failure; returns the failure, to be thrown. */
+function endSpan(span: Span | undefined, error: unknown): unknown {
+  if (span) {
+    recordFailure(span, error);
+    span.end();
+  }
+  return error;
+}
+
+/** A task started with `asyncNolink`: its failure is a value. */
+export class NolinkTask<R> {
+  readonly #task: Task<R>;
+
+  /** @internal */
+  constructor(task: Task<R>) {
+    this.#task = task;
+  }
+
+  /** The outcome; past `timeoutMs` the task is cancelled and the outcome is a `TaskTimeoutError` exit. */
+  async outcome(timeoutMs = DEFAULT_TASK_TIMEOUT_MS): Promise<TaskOutcome<R>> {
+    try {
+      return { status: 'ok', value: await this.#task.await(timeoutMs) };
+    } catch (reason) {
+      return { status: 'exit', reason: reason as Error };
+    }
+  }
+
+  /** See `Task.yield`. */
+  yield(timeoutMs?: number): Promise<TaskOutcome<R> | undefined> {
+    return this.#task.yield(timeoutMs);
+  }
+
+  /** See `Task.shutdown`. */
+  shutdown(): Promise<TaskOutcome<R> | undefined> {
+    return this.#task.shutdown();
+  }
+}
+

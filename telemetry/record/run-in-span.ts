@@ -1,0 +1,69 @@
+import type { Attributes, Context, Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, trace } from '../../propagation/opentelemetry';
+import { tracingOn } from '../../protocol/span-outbox';
+import { runtimeTracer } from './runtime-tracer';
+
+/** Marks `span` as failed by `error`: an `exception` event and error status. */
+export function recordFailure(span: Span, error: unknown): void {
+  if (error instanceof Error) {
+    span.recordException(error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: `${error.name}: ${error.message}` });
+  } else {
+    span.recordException(String(error));
+    span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+  }
+}
+
+export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
+/**
+ * Runs `fn` inside a new span, child of `parent`, and ends the span when `fn` settles;
+ * if `fn` throws, the span records the exception first. Without `record`, `fn` just
+ * runs inside `parent`, so user spans still join the caller's trace.
+ *
+ * Synchronous when `fn` is: a message handler that needs no await goes from receipt to
+ * reply in one turn of the event loop, with no microtask hops.
+ */
+export function runInSpan<T>(record: boolean, name: string, kind: SpanKind, parent: Context, attributes: Attributes, fn: () => T): T {
+  if (!record || !tracingOn()) return context.with(parent, fn);
+  const span = runtimeTracer().startSpan(name, { kind, attributes }, parent);
+  let result: T;
+  try {
+    result = context.with(trace.setSpan(parent, span), fn);
+  } catch (error) {
+    recordFailure(span, error);
+    span.end();
+    throw error;
+  }
+  if (!isPromiseLike(result)) {
+    span.end();
+    return result;
+  }
+  return Promise.resolve(result).then(
+    (value) => {
+      span.end();
+      return value;
+    },
+    (error: unknown) => {
+      recordFailure(span, error);
+      span.end();
+      throw error;
+    },
+  ) as T;
+}
+
+/** The span kinds of the two sides of each message kind. */
+export const SPAN_KINDS = {
+  call: { client: SpanKind.CLIENT, server: SpanKind.SERVER },
+  cast: { client: SpanKind.PRODUCER, server: SpanKind.CONSUMER },
+  info: { client: SpanKind.PRODUCER, server: SpanKind.CONSUMER },
+} as const;
+
+/** Operation names: the sender's span `<label>.<send>`, the handler's `<label>.<handle>`. */
+export const OPERATION_NAMES = {
+  call: { send: 'call', handle: 'handle_call' },
+  cast: { send: 'cast', handle: 'handle_cast' },
+  info: { send: 'send', handle: 'handle_info' },
+} as const;

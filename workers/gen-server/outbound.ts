@@ -1,0 +1,86 @@
+/**
+ * What a process sends to other processes: calls, casts and plain messages, routed by the
+ * main thread, each with its CLIENT or PRODUCER span and the trace context, as the main
+ * thread's client sends them. Calls wait in the process's own call book.
+ */
+import { context, type Attributes, type Span } from '@opentelemetry/api';
+import { CallTimeoutError, ProcessContextError, fromWireError } from '../../errors';
+import { CallBook } from '../../protocol/call-book';
+import { envelope, type CallFailedEnvelope, type ReplyInEnvelope, type SpanFields, type WireProcessRef } from '../../protocol/envelopes';
+import { describeRef, wireRef, type ProcessRef } from '../../protocol/pid';
+import { tracingOn } from '../../protocol/span-outbox';
+import { stampTrace } from '../../protocol/stamp';
+import { validateTimeout } from '../../protocol/timeouts';
+import { ATTR_TARGET } from '../../telemetry/record/attributes';
+import { ClientCall } from '../../telemetry/record/client-call';
+import { OPERATION_NAMES, SPAN_KINDS, recordFailure } from '../../telemetry/record/run-in-span';
+import { runtimeTracer } from '../../telemetry/record/runtime-tracer';
+import type { ProcessCallOptions } from '../process-api';
+
+const DEFAULT_CALL_TIMEOUT_MS = 5000;
+
+/** Who is sending: the process's identity, for spans and for refusing calls to itself. */
+export interface Sender {
+  readonly pid: number;
+  readonly name: string | undefined;
+  readonly autoSpans: boolean;
+  label(): string;
+  /** The attributes every span of this process carries, for a message of `kind`. */
+  attributes(kind: string): Attributes;
+  /** Posts to the main thread, spans riding along; throws a typed error if it cannot. */
+  post(message: SpanFields, what: string): void;
+}
+
+export class Outbound {
+  readonly #sender: Sender;
+  readonly #calls = new CallBook<ClientCall>();
+
+  constructor(sender: Sender) {
+    this.#sender = sender;
+  }
+
+  /** The CLIENT or PRODUCER span of a message this process sends, unless automatic spans are off. */
+  #clientSpan(kind: 'call' | 'cast' | 'info', to: WireProcessRef): Span | undefined {
+    if (!this.#sender.autoSpans || !tracingOn()) return undefined;
+    const target = describeRef(to);
+    return runtimeTracer().startSpan(
+      `${target}.${OPERATION_NAMES[kind].send}`,
+      { kind: SPAN_KINDS[kind].client, attributes: { ...this.#sender.attributes(kind), [ATTR_TARGET]: target } },
+      context.active(),
+    );
+  }
+
+  send(kind: 'cast' | 'info', target: ProcessRef, message: unknown): void {
+    const to = wireRef(target);
+    const span = this.#clientSpan(kind, to);
+    try {
+      this.#sender.post(envelope.routedMessage(kind, to, message, stampTrace(span)), 'message');
+    } catch (error) {
+      if (span) recordFailure(span, error);
+      throw error;
+    } finally {
+      span?.end();
+    }
+  }
+
+  call(target: ProcessRef, message: unknown, options: ProcessCallOptions = {}): Promise<unknown> {
+    const to = wireRef(target);
+    if (to === this.#sender.pid || to === this.#sender.name) return Promise.reject(ProcessContextError.callsItself(this.#sender.label()));
+    const timeoutMs = validateTimeout(options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, 'options.timeoutMs');
+    const span = this.#clientSpan('call', to);
+    return new Promise<unknown>((resolve, reject) => {
+      this.#calls.open(
+        new ClientCall(undefined, span, resolve, reject),
+        timeoutMs,
+        (ref) => this.#sender.post(envelope.routedCall(to, ref, message, stampTrace(span)), 'call request'),
+        () => new CallTimeoutError(typeof to === 'number' ? { pid: to } : { name: to }, timeoutMs),
+      );
+    });
+  }
+
+  /** The answer to a call this process made (a late one is dropped). */
+  answered(message: ReplyInEnvelope | CallFailedEnvelope): void {
+    if (message.type === 'reply') this.#calls.answer(message.ref, message.value);
+    else this.#calls.fail(message.ref, fromWireError(message.error));
+  }
+}
