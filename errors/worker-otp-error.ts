@@ -1,10 +1,10 @@
 /** Where a worker-otp error records the names of its class and its ancestors. */
 const ERROR_CLASSES = Symbol.for('worker-otp.error-classes');
 
-function classNames(target: Function): string[] {
+function classNames(target: object): string[] {
   const names: string[] = [];
   for (let current: unknown = target; typeof current === 'function' && current !== Error; current = Object.getPrototypeOf(current)) {
-    names.push((current as Function).name);
+    names.push(current.name);
   }
   return names;
 }

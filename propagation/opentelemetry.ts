@@ -14,10 +14,12 @@ import { isMainThread } from 'node:worker_threads';
 import type * as Api from '@opentelemetry/api';
 import type * as ContextAsyncHooks from '@opentelemetry/context-async-hooks';
 
+/* eslint-disable @typescript-eslint/no-require-imports -- which copy loads depends on the thread */
 const api: typeof Api = isMainThread ? require('@opentelemetry/api') : require('../vendor/opentelemetry-api.js');
 const contextAsyncHooks: typeof ContextAsyncHooks = isMainThread
   ? require('@opentelemetry/context-async-hooks')
   : require('../vendor/opentelemetry-context-async-hooks.js');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export const {
   ROOT_CONTEXT,

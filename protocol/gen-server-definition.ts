@@ -119,7 +119,7 @@ export type GenServerDefinition<T extends GenServerTypes = any> = GenServerCallb
  * the main thread with `startGenServer(modulePath, initArg)`. Name its types in one map:
  * `defineGenServer<{ state: S; call: C; reply: R }>({ ... })` (see {@link GenServerTypes}).
  */
-export function defineGenServer<T extends GenServerTypes = {}>(callbacks: GenServerCallbacks<T>): GenServerDefinition<T> {
+export function defineGenServer<T extends GenServerTypes = GenServerTypes>(callbacks: GenServerCallbacks<T>): GenServerDefinition<T> {
   if (callbacks === null || typeof callbacks !== 'object' || typeof callbacks.init !== 'function') {
     throw new TypeError('worker-otp: defineGenServer(callbacks) needs an object with an init function');
   }

@@ -1,3 +1,6 @@
+import { isNormalExit, type ExitReason } from '../errors';
+import type { RestartType } from './child-spec';
+
 /**
  * OTP's restart strategies:
  * - `one_for_one`: only the child that exited is restarted.
@@ -18,4 +21,13 @@ export function childrenToRestart(strategy: RestartStrategy, childCount: number,
     case 'rest_for_one':
       return Array.from({ length: childCount - exited }, (_, offset) => exited + offset);
   }
+}
+
+/**
+ * Whether a child that exited with `reason` is restarted, by its restart type (OTP's
+ * `restart`): `permanent` always; `transient` only after an abnormal exit (not `normal`,
+ * `shutdown` or `{shutdown, _}`); `temporary` never.
+ */
+export function isRestarted(restart: RestartType, reason: ExitReason): boolean {
+  return restart === 'permanent' || (restart === 'transient' && !isNormalExit(reason));
 }

@@ -9,7 +9,7 @@ import {
 } from '../telemetry/record/attributes';
 import { describeValue } from '../errors';
 import { RestartIntensityError, SupervisorError } from '../errors';
-import { describeExitReason, exitReasonFrom, isNormalExit, type ExitReason, type StopReason } from '../errors/exit-reason';
+import { describeExitReason, exitReasonFrom, type ExitReason, type StopReason } from '../errors/exit-reason';
 import { recordFailure, runInSpan } from '../telemetry/record/run-in-span';
 import { runtimeTracer } from '../telemetry/record/runtime-tracer';
 import { validateTimeout } from '../protocol/timeouts';
@@ -17,7 +17,7 @@ import { makePid, type Pid } from '../protocol/pid';
 import { processTable } from '../runtime/process-table';
 import { resolveChildSpec, type ChildSpec, type ChildType, type ResolvedChildSpec, type SupervisedChild } from './child-spec';
 import { RestartIntensity } from './restart-intensity';
-import { RESTART_STRATEGIES, childrenToRestart, type RestartStrategy } from './restart-strategy';
+import { RESTART_STRATEGIES, childrenToRestart, isRestarted, type RestartStrategy } from './restart-strategy';
 
 /** Options of a supervisor, with OTP's defaults. */
 export interface SupervisorOptions {
@@ -356,8 +356,7 @@ export class Supervisor implements SupervisedChild {
     void exited.then(() => {
       if (state.departing === exited) state.departing = undefined;
     });
-    const restart = state.spec.restart === 'permanent' || (state.spec.restart === 'transient' && !isNormalExit(reason));
-    if (!restart) {
+    if (!isRestarted(state.spec.restart, reason)) {
       if (state.spec.restart === 'temporary' || this.#removeWhenDone) this.#remove(state);
       return;
     }

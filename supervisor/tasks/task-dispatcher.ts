@@ -14,7 +14,7 @@ import type { Piscina } from 'piscina';
 import { isDataCloneError } from '../../errors';
 import { envelope, type BundleDoneEnvelope, type TaskRequest, type TaskResponse } from '../../protocol/envelopes';
 import { openSpans } from '../../protocol/stamp';
-import { SLOT_DONE, SLOT_QUEUED, SLOT_RUNNING, TaskSlots } from '../../protocol/task-slots';
+import { SLOT_DONE, SLOT_QUEUED, SLOT_RUNNING, type TaskSlots } from '../../protocol/task-slots';
 
 /** Bundles a thread holds at once: the one it runs and the next. */
 const BUNDLES_PER_THREAD = 2;

@@ -11,11 +11,9 @@
  * common/v1/common.proto, resource/v1/resource.proto, collector/trace/v1/trace_service.proto).
  */
 import type { Attributes, AttributeValue, HrTime, TraceState } from '@opentelemetry/api';
-import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
-import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
-import { isEncoded, type EncodedSpans } from '../../protocol/span-packet';
-import type { WireSpan } from '../../protocol/span-packet';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { isEncoded, type EncodedSpans, type WireScope, type WireSpan, type WireSpanEvent } from '../../protocol/span-packet';
 
 const WIRE_VARINT = 0;
 const WIRE_FIXED64 = 1;
@@ -275,7 +273,7 @@ function writeAttributes(writer: ProtoWriter, field: number, attributes: Attribu
   }
 }
 
-function writeEvent(writer: ProtoWriter, event: TimedEvent): void {
+function writeEvent(writer: ProtoWriter, event: WireSpanEvent): void {
   const at = writer.begin(11);
   writer.tag(1, WIRE_FIXED64);
   writer.hrTime(event.time);
@@ -331,7 +329,7 @@ function writeLink(writer: ProtoWriter, link: { context: AnyContext; attributes?
 type AnySpan = ReadableSpan | WireSpan;
 
 const isWire = (span: AnySpan): span is WireSpan => 'context' in span;
-const scopeOf = (span: AnySpan): InstrumentationScope => (isWire(span) ? span.scope : span.instrumentationScope);
+const scopeOf = (span: AnySpan): WireScope => (isWire(span) ? span.scope : span.instrumentationScope);
 
 function writeSpan(writer: ProtoWriter, span: AnySpan): void {
   const at = writer.begin(2, 2);

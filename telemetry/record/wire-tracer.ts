@@ -1,11 +1,11 @@
 import type { Attributes, AttributeValue, Context, Exception, HrTime, Link, Span, SpanContext, SpanKind, SpanOptions, SpanStatus, TimeInput, Tracer, TracerOptions, TracerProvider } from '@opentelemetry/api';
 import { SpanStatusCode, TraceFlags, context as contextApi, diag, trace } from '../../propagation/opentelemetry';
-import type { TimedEvent } from '@opentelemetry/sdk-trace-base';
+
 import { ATTR_THREAD_ID, ATTR_THREAD_NAME } from './attributes';
 import { rootSampled, type SamplerConfig } from './sampling';
 import { sharedClockNow, type ClockAnchor } from './shared-clock';
-import type { SpanRelay } from '../relay/span-relay';
-import type { WireSpan } from '../../protocol/span-packet';
+import type { SpanOutbox } from '../../protocol/span-outbox';
+import type { WireSpan, WireSpanEvent } from '../../protocol/span-packet';
 import { isTracingSuppressed, isValidSpanContext } from '../../propagation/w3c-propagator';
 
 /** The SDK's default span limits, which the main thread applies too. */
@@ -17,7 +17,8 @@ const MAX_LINKS = 128;
 interface ThreadTracing {
   readonly sampler: SamplerConfig;
   readonly clock: ClockAnchor;
-  readonly relay: SpanRelay;
+  /** Where ended spans go: the thread's relay. */
+  readonly relay: SpanOutbox;
   readonly threadId: number;
   readonly threadName: string;
 }
@@ -135,7 +136,7 @@ class RecordingSpan implements Span {
     const isTime = typeof attributesOrTime === 'number' || attributesOrTime instanceof Date || Array.isArray(attributesOrTime);
     const attributes = isTime || attributesOrTime === undefined ? undefined : (attributesOrTime as Attributes);
     const at = isTime ? (attributesOrTime as TimeInput) : time;
-    const event: TimedEvent = { name, time: at === undefined ? sharedClockNow(this.#thread.clock) : toHrTime(at), droppedAttributesCount: 0 };
+    const event: WireSpanEvent = { name, time: at === undefined ? sharedClockNow(this.#thread.clock) : toHrTime(at), droppedAttributesCount: 0 };
     if (attributes) event.attributes = Object.fromEntries(Object.entries(attributes).filter(([, value]) => isAttributeValue(value)));
     this.#wire.events.push(event);
     return this;

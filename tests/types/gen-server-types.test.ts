@@ -77,5 +77,5 @@ it('defineGenServer returns a frozen, marked definition with the callbacks given
   expect(Object.isFrozen(definition)).toBe(true);
   expect(definition.init({ start: 5 })).toEqual({ ok: { count: 5 } });
   expect(() => defineGenServer({} as never)).toThrow(/needs an object with an init function/);
-  void [state, request, answer, initArg, badRequest, noCall, noInitArg, startChecked, stopReasons, useClient];
+  void [minimal, state, request, answer, initArg, badRequest, noCall, noInitArg, startChecked, stopReasons, useClient];
 });

@@ -9,7 +9,6 @@ export default defineGenServer<{ state: Record<string, string>; call: Call; cast
   init: () => ({ ok: {} }),
   handleCall: (request, _from, state) => ({ reply: state[request.key], state }),
   handleCast: (message, state) => ({ noreply: true, state: { ...state, [message.key]: message.value } }),
-  terminate: (reason, state) => {
-    // release what init opened; reason says why the process exits
-  },
+  // Runs before the process exits (not after kill): release what init opened.
+  terminate: (reason, state) => console.log(`cache exits (${reason.type}) with ${Object.keys(state).length} keys`),
 });

@@ -5,7 +5,7 @@
 import { DiagLogLevel, diag } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { BasicTracerProvider, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { ExportQueue } from '../../dist/telemetry/export/export-queue';
+import { ExportQueue } from '../../../dist/telemetry/export/export-queue';
 
 /** An exporter whose requests complete when the test says so. */
 class ControlledExporter implements SpanExporter {

@@ -4,11 +4,11 @@
  */
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { encodeScopeSpans, encodeTraceExportRequest } from '../../dist/telemetry/export/otlp-encoder';
-import { isEncoded, type EncodedSpans, type SpanPacket } from '../../dist/protocol/span-packet';
-import { SpanRelay } from '../../dist/telemetry/relay/span-relay';
-import type { WireSpan } from '../../dist/protocol/span-packet';
-import { decodeExportTraceServiceRequest } from '../../dist/tests/support/otlp-receiver';
+import { encodeScopeSpans, encodeTraceExportRequest } from '../../../dist/telemetry/export/otlp-encoder';
+import { isEncoded, type EncodedSpans, type SpanPacket } from '../../../dist/protocol/span-packet';
+import { SpanRelay } from '../../../dist/telemetry/relay/span-relay';
+import type { WireSpan } from '../../../dist/protocol/span-packet';
+import { decodeExportTraceServiceRequest } from '../../../dist/tests/support/otlp-receiver';
 
 let nextId = 1;
 function wireSpan(name: string, failed = false): WireSpan {

@@ -9,8 +9,8 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { Reader } from 'protobufjs/minimal';
-import { encodeTraceExportRequest } from '../../dist/telemetry/export/otlp-encoder';
-import { decodeExportTraceServiceRequest, type DecodedSpan } from '../../dist/tests/support/otlp-receiver';
+import { encodeTraceExportRequest } from '../../../dist/telemetry/export/otlp-encoder';
+import { decodeExportTraceServiceRequest, type DecodedSpan } from '../../../dist/tests/support/otlp-receiver';
 
 function recordSpans(): ReadableSpan[] {
   const spans: ReadableSpan[] = [];

@@ -8,9 +8,9 @@ import {
   TaskTimeoutError,
   awaitMany,
   taskRef,
-} from '../../dist';
-import type * as Tasks from '../../dist/tests/fixtures/tasks';
-import { fixturePath } from '../../dist/tests/support/fixtures';
+} from '../../../dist';
+import type * as Tasks from '../../../dist/tests/fixtures/tasks';
+import { fixturePath } from '../../../dist/tests/support/fixtures';
 
 const TASKS = fixturePath('tasks');
 const task = <K extends keyof typeof Tasks & string>(name: K) => taskRef<typeof Tasks, K>(TASKS, name);

@@ -1,9 +1,9 @@
 /** Spans of tasks, read from a real OTLP receiver. */
 import { trace } from '@opentelemetry/api';
-import { TaskSupervisor, startTelemetry, taskRef, type Telemetry } from '../../dist';
-import type * as Tasks from '../../dist/tests/fixtures/tasks';
-import { fixturePath } from '../../dist/tests/support/fixtures';
-import { OtlpReceiver } from '../../dist/tests/support/otlp-receiver';
+import { TaskSupervisor, startTelemetry, taskRef, type Telemetry } from '../../../dist';
+import type * as Tasks from '../../../dist/tests/fixtures/tasks';
+import { fixturePath } from '../../../dist/tests/support/fixtures';
+import { OtlpReceiver } from '../../../dist/tests/support/otlp-receiver';
 
 const square = taskRef<typeof Tasks, 'square'>(fixturePath('tasks'), 'square');
 const sleep = taskRef<typeof Tasks, 'sleep'>(fixturePath('tasks'), 'sleep');

@@ -4,9 +4,9 @@
  * sent alone when a bundle they were in could not be posted. One thread, so every second
  * task is queued on the thread behind the first.
  */
-import { PayloadNotCloneableError, TaskExitError, TaskSupervisor, TaskTimeoutError, taskRef } from '../../dist';
-import type * as Tasks from '../../dist/tests/fixtures/tasks';
-import { fixturePath } from '../../dist/tests/support/fixtures';
+import { PayloadNotCloneableError, TaskExitError, TaskSupervisor, TaskTimeoutError, taskRef } from '../../../dist';
+import type * as Tasks from '../../../dist/tests/fixtures/tasks';
+import { fixturePath } from '../../../dist/tests/support/fixtures';
 
 const TASKS = fixturePath('tasks');
 const task = <K extends keyof typeof Tasks & string>(name: K) => taskRef<typeof Tasks, K>(TASKS, name);

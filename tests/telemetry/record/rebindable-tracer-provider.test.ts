@@ -3,7 +3,7 @@
  * record into the provider of the moment, not the first one they saw.
  */
 import { trace } from '@opentelemetry/api';
-import { startTelemetry } from '../../dist';
+import { startTelemetry } from '../../../dist';
 
 const tracerTakenEarly = trace.getTracer('module-level');
 

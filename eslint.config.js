@@ -1,0 +1,24 @@
+/**
+ * Lint: typescript-eslint's recommended rules, plus the layout's own two rules (imports
+ * between folders point one way; no import cycles, type-only imports included). Part of
+ * `npm test`; it never edits sources.
+ */
+const tseslint = require('typescript-eslint');
+const layers = require('./scripts/lint/layers');
+const importCycles = require('./scripts/lint/import-cycles');
+
+module.exports = tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'coverage/', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  ...tseslint.configs.recommended,
+  {
+    plugins: { 'worker-otp': { rules: { layers, 'import-cycles': importCycles } } },
+    rules: {
+      'worker-otp/layers': 'error',
+      'worker-otp/import-cycles': 'error',
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'no-duplicate-imports': 'off',
+    },
+  },
+);
