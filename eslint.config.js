@@ -21,4 +21,24 @@ module.exports = tseslint.config(
       'no-duplicate-imports': 'off',
     },
   },
+  {
+    // Code that runs in worker threads takes the OpenTelemetry API from propagation/opentelemetry.ts:
+    // a thread that loads the package itself pays ~10 ms of its start (types are free).
+    files: ['errors/**', 'propagation/**', 'protocol/**', 'telemetry/record/**', 'telemetry/relay/**', 'telemetry/export/otlp-encoder.ts', 'workers/**'],
+    ignores: ['propagation/opentelemetry.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@opentelemetry/api', message: 'import it from propagation/opentelemetry.ts (threads load a bundled copy)', allowTypeImports: true },
+            { name: '@opentelemetry/context-async-hooks', message: 'import it from propagation/opentelemetry.ts', allowTypeImports: true },
+            { name: '@opentelemetry/core', message: 'worker threads do not load the SDK', allowTypeImports: true },
+            { name: '@opentelemetry/sdk-trace-base', message: 'worker threads do not load the SDK', allowTypeImports: true },
+            { name: '@opentelemetry/resources', message: 'worker threads do not load the SDK', allowTypeImports: true },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -1,8 +1,9 @@
 /**
  * The calls a thread has made and waits on: each is registered under a ref before it is
- * sent, given a deadline, and settled once, by its answer, its failure, or its timeout;
- * an answer that comes after that is dropped. Used alike by the main thread's client and
- * by processes calling other processes.
+ * sent, given a deadline once sent, and settled once, by its answer, its failure or its
+ * timeout; an answer that comes after that is dropped. Used alike by the main thread's
+ * client and by processes calling other processes. No closure per call beyond the
+ * deadline's: this is the hottest path of a call.
  */
 import { DeadlineQueue, type Deadline } from './deadline-queue';
 import { PendingCalls } from './pending-calls';
@@ -18,23 +19,28 @@ export class CallBook<C extends WaitingCall> {
   readonly #pending = new PendingCalls<C>();
   /** Every call's timeout, on one timer. */
   readonly #deadlines = new DeadlineQueue();
+  readonly #timeoutError: (call: C, timeoutMs: number) => Error;
 
-  /**
-   * Registers `call`, sends it with `send(ref)` and arms its deadline. A `send` that throws
-   * rejects the call with that error, and nothing waits.
-   */
-  open(call: C, timeoutMs: number, send: (ref: number) => void, timeoutError: () => Error): void {
-    const ref = this.#pending.add(call);
-    try {
-      send(ref);
-    } catch (error) {
-      this.#pending.take(ref);
-      call.reject(error as Error);
-      return;
-    }
+  /** `timeoutError` makes the error a call that timed out rejects with. */
+  constructor(timeoutError: (call: C, timeoutMs: number) => Error) {
+    this.#timeoutError = timeoutError;
+  }
+
+  /** Registers a call about to be sent; returns its ref. */
+  add(call: C): number {
+    return this.#pending.add(call);
+  }
+
+  /** Forgets a call that could not be sent, without settling it. */
+  drop(ref: number): void {
+    this.#pending.take(ref);
+  }
+
+  /** Arms the deadline of a call that was sent. */
+  arm(ref: number, call: C, timeoutMs: number): void {
     call.deadline = this.#deadlines.add(timeoutMs, () => {
       this.#pending.take(ref);
-      call.reject(timeoutError());
+      call.reject(this.#timeoutError(call, timeoutMs));
     });
   }
 

@@ -3,7 +3,7 @@
  * `monitor`, by pid or registered name (OTP's `GenServer` client functions).
  */
 import { context, type Span } from '@opentelemetry/api';
-import { CallTimeoutError, exitReasonFrom, toWireExitReason, type StopReason } from '../errors';
+import { exitReasonFrom, toWireExitReason, type StopReason } from '../errors';
 import { envelope } from '../protocol/envelopes';
 import { makePid, type Pid, type ProcessRef } from '../protocol/pid';
 import { tracingOn } from '../protocol/span-outbox';
@@ -68,12 +68,17 @@ export function callProcess<Reply>(target: ProcessRef | ProcessRecord, request: 
   }
   const span = clientSpan(record, 'call');
   return new Promise<Reply>((resolve, reject) => {
-    processTable.mainCalls.open(
-      new ClientCall(record, span, resolve as (value: unknown) => void, reject),
-      timeoutMs,
-      (ref) => processTable.deliver(record, envelope.call(MAIN_PID, ref, request, stampTrace(span)), 'call request'),
-      () => new CallTimeoutError({ pid: record.pid, name: record.name }, timeoutMs),
-    );
+    const calls = processTable.mainCalls;
+    const call = new ClientCall(record, span, resolve as (value: unknown) => void, reject);
+    const ref = calls.add(call);
+    try {
+      processTable.deliver(record, envelope.call(MAIN_PID, ref, request, stampTrace(span)), 'call request');
+    } catch (error) {
+      calls.drop(ref);
+      call.reject(error as Error);
+      return;
+    }
+    calls.arm(ref, call, timeoutMs);
   });
 }
 

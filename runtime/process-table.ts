@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { diag } from '@opentelemetry/api';
-import { KILLED, ProcessExitError, describeExitReason, formatPid, fromWireError, fromWireExitReason, type ExitReason } from '../errors';
+import { CallTimeoutError, KILLED, ProcessExitError, describeExitReason, formatPid, fromWireError, fromWireExitReason, type ExitReason } from '../errors';
 import { CallBook } from '../protocol/call-book';
 import type { FromProcess, ToProcess } from '../protocol/envelopes';
 import { FlushRequests } from '../protocol/flush';
@@ -25,7 +25,7 @@ export class ProcessTable {
   readonly registry = new ProcessRegistry();
   readonly router = new MessageRouter(this.registry);
   /** Calls the main thread made and waits on. */
-  readonly mainCalls = new CallBook<MainCall>();
+  readonly mainCalls = new CallBook<MainCall>((call, timeoutMs) => new CallTimeoutError({ pid: call.callee.pid, name: call.callee.name }, timeoutMs));
   /** Resolves each live record's `exiting`. */
   readonly #announceExit = new WeakMap<ProcessRecord, (reason: ExitReason) => void>();
   readonly #flushes = new FlushRequests();

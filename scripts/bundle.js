@@ -5,7 +5,8 @@
  *   to what propagation/opentelemetry.ts takes from it (from the packages' ES module
  *   builds, which a bundler can trim); see that module for why.
  * - dist/workers/thread-runtime.js: the worker runtime and everything of ours it imports,
- *   vendored builds included, in place of the compiled module (packages stay external).
+ *   vendored builds included, bundled from the TypeScript sources in place of the compiled
+ *   module (packages stay external).
  */
 const { build } = require('esbuild');
 const { readFileSync } = require('node:fs');
@@ -52,6 +53,14 @@ const apiBeside = {
   },
 };
 
+/** The sources' `../vendor/*.js` are the builds made above, in dist/. */
+const vendorBuilds = {
+  name: 'vendor-builds',
+  setup(builder) {
+    builder.onResolve({ filter: /^\.\.\/vendor\// }, (args) => ({ path: join(VENDOR, args.path.slice('../vendor/'.length)) }));
+  },
+};
+
 async function main() {
   // On the main thread the module takes the real packages: the names it exports that the
   // packages have are the list.
@@ -59,12 +68,12 @@ async function main() {
   const used = Object.keys(require(join(ROOT, 'dist', 'propagation', 'opentelemetry.js'))).filter((name) => name in api || CONTEXT_MANAGER_EXPORTS.has(name));
   await bundle('@opentelemetry/api', used.filter((name) => !CONTEXT_MANAGER_EXPORTS.has(name)), 'opentelemetry-api.js');
   await bundle('@opentelemetry/context-async-hooks', [...CONTEXT_MANAGER_EXPORTS], 'opentelemetry-context-async-hooks.js', [apiBeside]);
-  const threadRuntime = join(ROOT, 'dist', 'workers', 'thread-runtime.js');
   await build({
-    entryPoints: [threadRuntime],
-    outfile: threadRuntime,
+    // From the TypeScript sources: ES modules are hoisted into one scope (no module
+    // wrappers to run at load), and the source map points at the sources.
+    entryPoints: [join(ROOT, 'workers', 'thread-runtime.ts')],
+    outfile: join(ROOT, 'dist', 'workers', 'thread-runtime.js'),
     allowOverwrite: true,
-    // Maps back through tsc's own maps to the TypeScript sources.
     sourcemap: true,
     // Error classes are rebuilt across threads by their names: keep every name as written.
     keepNames: true,
@@ -74,6 +83,7 @@ async function main() {
     format: 'cjs',
     target: 'node20',
     logLevel: 'warning',
+    plugins: [vendorBuilds],
   });
 }
 

@@ -8,7 +8,7 @@ import { recordFailure } from './run-in-span';
  * caller's promise and ends the span (with the failure recorded on it, if any). One object
  * per call, the whole state of a call in flight.
  */
-export class ClientCall<Callee = undefined> implements WaitingCall {
+export class ClientCall<Callee> implements WaitingCall {
   deadline: Deadline | undefined = undefined;
 
   constructor(

@@ -21,14 +21,16 @@ export function checkInitResult(label: string, returned: unknown): { ok: unknown
   return returned as { ok: unknown } | { stop: unknown };
 }
 
-/** What `handleCall` (`isCall`), `handleCast` or `handleInfo` returned, checked. */
-export function checkCallbackResult(callback: string, isCall: boolean, returned: unknown): Record<string, unknown> {
-  const invalid = () => new InvalidReturnError(callback, describeValue(returned), isCall ? CALL_SHAPES : NOREPLY_SHAPES);
-  if (returned === null || typeof returned !== 'object' || !hasKey(returned, 'state')) throw invalid();
-  const stops = hasKey(returned, 'stop');
-  const replies = hasKey(returned, 'reply');
-  const noreply = hasKey(returned, 'noreply') && returned.noreply === true;
-  const valid = stops ? !noreply && (isCall || !replies) : isCall ? replies !== noreply : noreply && !replies;
-  if (!valid) throw invalid();
-  return returned;
+/**
+ * What `label`'s `handleCall` (`isCall`), `handleCast` or `handleInfo` (`callback`)
+ * returned, checked. Nothing is allocated unless it is invalid: this runs for every message.
+ */
+export function checkCallbackResult(label: string, callback: string, isCall: boolean, returned: unknown): Record<string, unknown> {
+  if (returned !== null && typeof returned === 'object' && hasKey(returned, 'state')) {
+    const stops = hasKey(returned, 'stop');
+    const replies = hasKey(returned, 'reply');
+    const noreply = hasKey(returned, 'noreply') && returned.noreply === true;
+    if (stops ? !noreply && (isCall || !replies) : isCall ? replies !== noreply : noreply && !replies) return returned;
+  }
+  throw new InvalidReturnError(`${label}.${callback}`, describeValue(returned), isCall ? CALL_SHAPES : NOREPLY_SHAPES);
 }

@@ -226,9 +226,8 @@ class GenServerHost {
         break;
     }
     const isCall = message.type === 'call';
-    const name = `${this.#label}.${callback}`;
-    if (isPromiseLike(returned)) return Promise.resolve(returned).then((value: unknown) => checkCallbackResult(name, isCall, value));
-    return checkCallbackResult(name, isCall, returned);
+    if (isPromiseLike(returned)) return Promise.resolve(returned).then((value: unknown) => checkCallbackResult(this.#label, callback, isCall, value));
+    return checkCallbackResult(this.#label, callback, isCall, returned);
   }
 
   /** `reply(from, value)` from user code: checks the `from`. */

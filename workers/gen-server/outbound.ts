@@ -3,7 +3,8 @@
  * main thread, each with its CLIENT or PRODUCER span and the trace context, as the main
  * thread's client sends them. Calls wait in the process's own call book.
  */
-import { context, type Attributes, type Span } from '@opentelemetry/api';
+import type { Attributes, Span } from '@opentelemetry/api';
+import { context } from '../../propagation/opentelemetry';
 import { CallTimeoutError, ProcessContextError, fromWireError } from '../../errors';
 import { CallBook } from '../../protocol/call-book';
 import { envelope, type CallFailedEnvelope, type ReplyInEnvelope, type SpanFields, type WireProcessRef } from '../../protocol/envelopes';
@@ -33,7 +34,9 @@ export interface Sender {
 
 export class Outbound {
   readonly #sender: Sender;
-  readonly #calls = new CallBook<ClientCall>();
+  readonly #calls = new CallBook<ClientCall<WireProcessRef>>((call, timeoutMs) =>
+    new CallTimeoutError(typeof call.callee === 'number' ? { pid: call.callee } : { name: call.callee }, timeoutMs),
+  );
 
   constructor(sender: Sender) {
     this.#sender = sender;
@@ -69,12 +72,16 @@ export class Outbound {
     const timeoutMs = validateTimeout(options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, 'options.timeoutMs');
     const span = this.#clientSpan('call', to);
     return new Promise<unknown>((resolve, reject) => {
-      this.#calls.open(
-        new ClientCall(undefined, span, resolve, reject),
-        timeoutMs,
-        (ref) => this.#sender.post(envelope.routedCall(to, ref, message, stampTrace(span)), 'call request'),
-        () => new CallTimeoutError(typeof to === 'number' ? { pid: to } : { name: to }, timeoutMs),
-      );
+      const call = new ClientCall(to, span, resolve, reject);
+      const ref = this.#calls.add(call);
+      try {
+        this.#sender.post(envelope.routedCall(to, ref, message, stampTrace(span)), 'call request');
+      } catch (error) {
+        this.#calls.drop(ref);
+        call.reject(error as Error);
+        return;
+      }
+      this.#calls.arm(ref, call, timeoutMs);
     });
   }
 

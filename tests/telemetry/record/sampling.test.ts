@@ -1,7 +1,7 @@
 import { ROOT_CONTEXT, SpanKind, TraceFlags, trace, diag, DiagLogLevel } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
 import { DEFAULT_SAMPLER, rootSampled, samplerConfigFromEnv, validateSamplerConfig } from '../../../dist/telemetry/record/sampling';
-import { buildSampler } from '../../../dist/telemetry/record/sdk-sampler';
+import { buildSampler } from '../../../dist/runtime/sdk-sampler';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 

@@ -5,7 +5,7 @@ import {
   TraceIdRatioBasedSampler,
   type Sampler,
 } from '@opentelemetry/sdk-trace-base';
-import type { SamplerConfig } from './sampling';
+import type { SamplerConfig } from '../telemetry/record/sampling';
 
 function rootSampler(config: SamplerConfig): Sampler {
   switch (config.name) {

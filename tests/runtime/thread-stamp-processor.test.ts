@@ -1,6 +1,6 @@
 /** The stamp every thread's spans get: the thread, and a start on the shared clock unless the caller gave one. */
 import { trace } from '@opentelemetry/api';
-import { startTelemetry } from '../../../dist';
+import { startTelemetry } from '../../dist';
 
 it('moves SDK-stamped starts onto the nanosecond clock, keeps explicit ones, and names the thread', async () => {
   const telemetry = startTelemetry({ exporter: 'memory', env: {} });

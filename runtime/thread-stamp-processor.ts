@@ -1,7 +1,7 @@
 import type { HrTime } from '@opentelemetry/api';
 import type { Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { ATTR_THREAD_ID, ATTR_THREAD_NAME } from './attributes';
-import { sharedClockNow, type ClockAnchor } from './shared-clock';
+import { ATTR_THREAD_ID, ATTR_THREAD_NAME } from '../telemetry/record/attributes';
+import { sharedClockNow, type ClockAnchor } from '../telemetry/record/shared-clock';
 
 /** Identifies the thread a span was recorded on (OpenTelemetry `thread.*` conventions). */
 export interface ThreadIdentity {
