@@ -9,6 +9,8 @@
  * a resource that is not a process (a task pool, telemetry) ends with `shutdown()`, which
  * finishes what it holds first. Every ending is idempotent and resolves once it is done.
  */
+import { joinAppTelemetry } from './runtime/app-telemetry';
+
 export {
   startGenServer,
   DEFAULT_START_TIMEOUT_MS,
@@ -76,7 +78,7 @@ export type { ExportStats } from './telemetry/export/export-queue';
 export { SAMPLER_NAMES } from './telemetry/record/sampling';
 export type { SamplerConfig, SamplerName } from './telemetry/record/sampling';
 export { ATTR_THREAD_ID, ATTR_THREAD_NAME } from './telemetry/record/attributes';
-export { tracedEndpoint } from './protocol/traced-endpoint';
+export { tracedEndpoint } from './runtime/traced-endpoint';
 export type { TracedEndpointOptions, NodeMessageEndpoint } from './protocol/traced-endpoint';
 export {
   WorkerOtpError,
@@ -105,3 +107,8 @@ export {
   formatPid,
 } from './errors';
 export type { ExitReason, StopReason, StopDetail, ProcessLabel, StartErrorCode, SupervisorErrorCode, TaskModuleErrorCode } from './errors';
+export { WorkerSpanProcessor } from './telemetry/bridge/worker-span-processor';
+
+// An application whose OpenTelemetry is set up before it loads worker-otp (a preload, a
+// tracing module imported first) is joined now; otherwise at the first process or pool.
+joinAppTelemetry();

@@ -19,13 +19,13 @@ export class TelemetryAlreadyStartedError extends WorkerOtpError<'ERR_TELEMETRY_
   }
 }
 
-/** Another OpenTelemetry setup already owns this thread's global tracer provider or context manager. */
+/** `startTelemetry` was called in an application that already runs OpenTelemetry. */
 export class TelemetryConflictError extends WorkerOtpError<'ERR_TELEMETRY_CONFLICT'> {
   constructor() {
     super(
       'ERR_TELEMETRY_CONFLICT',
-      'worker-otp telemetry: another OpenTelemetry setup is registered in this thread; ' +
-        'shut it down (or do not start it) before starting worker-otp telemetry, which exports every thread\'s spans itself',
+      'worker-otp telemetry: this application already runs OpenTelemetry (a tracer provider or context manager is registered); ' +
+        'remove startTelemetry(): worker-otp joins your SDK by itself, and every thread\'s spans leave through your exporter, resource and sampler',
     );
   }
 }

@@ -26,6 +26,7 @@ import { scenario as reportGenerator } from './report-generator';
 import { scenario as supervisedCrash } from './supervised-crash';
 import { scenario as userCache } from './user-cache';
 import { renderWaterfallHtml } from './support/html-waterfall';
+import { localExporterUnlessConfigured } from './support/local-exporter';
 import { printTraces } from './support/print-traces';
 import type { Scenario } from './support/scenario';
 import { TeeExporter } from './support/tee-exporter';
@@ -60,12 +61,12 @@ function parseArgs(argv: readonly string[]): DemoArgs {
 
 async function runScenario(scenario: Scenario, colour: boolean): Promise<{ spans: ReadableSpan[]; failure?: string }> {
   const serviceName = process.env.OTEL_SERVICE_NAME ?? 'worker-otp-demo';
-  const configured = resolveTelemetryOptions({ serviceName, ...scenario.telemetry });
+  const configured = resolveTelemetryOptions({ serviceName, ...localExporterUnlessConfigured(), ...scenario.telemetry });
   // With a collector configured, keep a copy of what is sent, for the local views.
   const tee = configured.exporter === 'otlp'
     ? new TeeExporter(new OTLPTraceExporter({ url: configured.endpoint, timeoutMillis: configured.exportTimeoutMs }))
     : undefined;
-  const telemetry = startTelemetry({ serviceName, ...scenario.telemetry, ...(tee ? { exporter: tee } : {}) });
+  const telemetry = startTelemetry({ serviceName, ...localExporterUnlessConfigured(), ...scenario.telemetry, ...(tee ? { exporter: tee } : {}) });
   let failure: string | undefined;
   try {
     await scenario.run({ telemetry, log: (line) => console.log(`  ${line}`), interactive: Boolean(process.stdout.isTTY) });

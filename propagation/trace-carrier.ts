@@ -1,6 +1,6 @@
 import type { Context, TextMapGetter, TextMapSetter } from '@opentelemetry/api';
-import { ROOT_CONTEXT, TraceFlags, context as contextApi, diag, propagation, trace } from './opentelemetry';
-import { BAGGAGE_HEADER, TRACEPARENT_HEADER, TRACESTATE_HEADER, W3CPropagator, isValidSpanContext, suppressTracing } from './w3c-propagator';
+import { ROOT_CONTEXT, context as contextApi, diag, propagation, trace } from './opentelemetry';
+import { BAGGAGE_HEADER, TRACEPARENT_HEADER, TRACESTATE_HEADER, W3CPropagator, isValidSpanContext } from './w3c-propagator';
 
 export { BAGGAGE_HEADER, TRACEPARENT_HEADER, TRACESTATE_HEADER };
 
@@ -14,15 +14,8 @@ export interface TraceCarrier {
   baggage?: string;
 }
 
-/**
- * Marks a message whose sender's trace was not sampled. It lets the receiver follow the
- * sender's "do not record" decision (as a parent-based sampler would) without the sender
- * serialising its context: a single number instead of header strings.
- */
-export const UNSAMPLED = 0;
-
 /** What a message envelope holds in its trace field. `undefined`: no context at all. */
-export type WireContext = TraceCarrier | typeof UNSAMPLED | undefined;
+export type WireContext = TraceCarrier | undefined;
 
 const propagator = new W3CPropagator();
 
@@ -44,22 +37,19 @@ const carrierGetter: TextMapGetter<Record<string, unknown>> = {
 };
 
 /**
- * Captures `ctx` for a message leaving this thread.
+ * Captures `ctx` for a message leaving this thread, as W3C headers: `traceparent` and
+ * `tracestate` whether the trace is sampled or not (W3C: a participant MUST propagate
+ * them, so a decision made upstream holds downstream), and `baggage`.
  *
- * The check comes first and is cheap: with no span context and no baggage (tracing off,
- * or nothing active) it returns `undefined`; with an unsampled span and no baggage it
- * returns {@link UNSAMPLED}. Only a sampled context, or one with baggage, is serialised.
+ * The check comes first and is cheap: with no valid span context and no baggage (tracing
+ * off, nothing active, or a context set by hand without ids) it returns `undefined`.
  */
 export function injectTraceCarrier(ctx: Context = contextApi.active()): WireContext {
   const spanContext = trace.getSpanContext(ctx);
-  const hasBaggage = propagation.getBaggage(ctx) !== undefined;
-  if (!hasBaggage) {
-    if (spanContext === undefined || !isValidSpanContext(spanContext)) return undefined;
-    if ((spanContext.traceFlags & TraceFlags.SAMPLED) === 0) return UNSAMPLED;
-  }
+  if ((spanContext === undefined || !isValidSpanContext(spanContext)) && propagation.getBaggage(ctx) === undefined) return undefined;
   const carrier: TraceCarrier = {};
   propagator.inject(ctx, carrier, carrierSetter);
-  return carrier;
+  return carrier.traceparent === undefined && carrier.baggage === undefined ? undefined : carrier;
 }
 
 /**
@@ -68,11 +58,10 @@ export function injectTraceCarrier(ctx: Context = contextApi.active()): WireCont
  *
  * Never throws. A missing or malformed `traceparent` (bad version, all-zero ids, wrong
  * length, non-hex, a non-string) yields a context with no parent span, so the next span
- * starts a new root trace; malformed baggage is dropped. {@link UNSAMPLED} yields a
- * context in which tracing is suppressed, so nothing is recorded for that message.
+ * starts a new root trace; malformed baggage is dropped. An unsampled parent is kept as
+ * it is: spans under it are not recorded, and its ids and trace state travel on.
  */
 export function extractTraceContext(wire: unknown, base: Context = ROOT_CONTEXT): Context {
-  if (wire === UNSAMPLED) return suppressTracing(base);
   if (wire === null || typeof wire !== 'object' || Array.isArray(wire)) return base;
   try {
     return propagator.extract(base, wire as Record<string, unknown>, carrierGetter);

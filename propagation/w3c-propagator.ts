@@ -1,5 +1,6 @@
 import type { BaggageEntry, Context, SpanContext, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
-import { createContextKey, createTraceState, propagation, trace } from './opentelemetry';
+import { createContextKey, propagation, trace } from './opentelemetry';
+import { W3CTraceState } from './trace-state';
 
 /** W3C Trace Context header, https://www.w3.org/TR/trace-context/#traceparent-header */
 export const TRACEPARENT_HEADER = 'traceparent';
@@ -25,10 +26,6 @@ export function isTracingSuppressed(context: Context): boolean {
   return context.getValue(SUPPRESS_TRACING_KEY) === true;
 }
 
-// https://www.w3.org/TR/trace-context/#traceparent-header-field-values: lower-case hex only;
-// a future version may append fields after the flags, version 00 may not.
-const TRACEPARENT = /^\s?([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?\s?$/;
-
 /** Whether `value[start, end)` is lower-case hex. */
 function isLowerHex(value: string, start: number, end: number): boolean {
   for (let index = start; index < end; index++) {
@@ -41,13 +38,19 @@ function isLowerHex(value: string, start: number, end: number): boolean {
 const INVALID_TRACE_ID = '0'.repeat(32);
 const INVALID_SPAN_ID = '0'.repeat(16);
 
+/** The trace flags this version of the specification defines: sampled and random trace id. */
+export const KNOWN_TRACE_FLAGS = 0x03;
+
 /**
  * Whether a span context has ids W3C accepts (lower-case hex of the right length, not all
- * zeros): the API's check, without its regular expressions, for every message sent.
+ * zeros). Anything else, a context set by hand with missing ids included, is invalid: the
+ * API's check, without its regular expressions, for every message sent.
  */
 export function isValidSpanContext(spanContext: SpanContext): boolean {
   const { traceId, spanId } = spanContext;
   return (
+    typeof traceId === 'string' &&
+    typeof spanId === 'string' &&
     traceId.length === 32 &&
     spanId.length === 16 &&
     traceId !== INVALID_TRACE_ID &&
@@ -57,21 +60,37 @@ export function isValidSpanContext(spanContext: SpanContext): boolean {
   );
 }
 
-/** Parses a `traceparent` value; `undefined` for anything the specification rejects. */
+/**
+ * Parses a `traceparent` value as https://www.w3.org/TR/trace-context-2/#traceparent-header
+ * says: version `00` is exactly 55 characters; a higher version (not `ff`) is at least 55,
+ * and what follows the flags must start with a dash, the rest unread. Lower-case hex only,
+ * no all-zero ids. `undefined` for anything else: the trace restarts.
+ */
 export function parseTraceparent(value: string): SpanContext | undefined {
-  // The form every message of this runtime carries (version 00, 55 characters), checked
-  // without the regular expression; anything else takes the general path.
-  if (value.length === 55 && value.startsWith('00-') && value[35] === '-' && value[52] === '-' && isLowerHex(value, 3, 35) && isLowerHex(value, 36, 52) && isLowerHex(value, 53, 55)) {
-    const spanContext: SpanContext = { traceId: value.slice(3, 35), spanId: value.slice(36, 52), traceFlags: parseInt(value.slice(53), 16), isRemote: true };
-    return spanContext.traceId !== INVALID_TRACE_ID && spanContext.spanId !== INVALID_SPAN_ID ? spanContext : undefined;
-  }
-  const match = TRACEPARENT.exec(value);
-  if (!match) return undefined;
-  const [, version, traceId, spanId, flags, rest] = match;
-  if (version === 'ff' || (version === '00' && rest !== undefined)) return undefined;
-  const spanContext: SpanContext = { traceId: traceId!, spanId: spanId!, traceFlags: parseInt(flags!, 16), isRemote: true };
-  return isValidSpanContext(spanContext) ? spanContext : undefined;
+  if (value.length < 55 || value[2] !== '-' || value[35] !== '-' || value[52] !== '-') return undefined;
+  if (!isLowerHex(value, 0, 2) || !isLowerHex(value, 3, 35) || !isLowerHex(value, 36, 52) || !isLowerHex(value, 53, 55)) return undefined;
+  const version = value.slice(0, 2);
+  if (version === 'ff') return undefined;
+  if (version === '00' ? value.length !== 55 : value.length > 55 && value[55] !== '-') return undefined;
+  const traceId = value.slice(3, 35);
+  const spanId = value.slice(36, 52);
+  if (traceId === INVALID_TRACE_ID || spanId === INVALID_SPAN_ID) return undefined;
+  // A higher version's flags may hold bits this version does not define: only ours are read.
+  const flags = parseInt(value.slice(53, 55), 16);
+  return { traceId, spanId, traceFlags: version === '00' ? flags : flags & KNOWN_TRACE_FLAGS, isRemote: true };
 }
+
+/** A header's one value: `undefined` when it is missing, or given more than once (which W3C treats as invalid). */
+function singleValue(value: string | string[] | undefined): string | undefined {
+  if (Array.isArray(value)) return value.length === 1 ? value[0] : undefined;
+  return value;
+}
+
+/** RFC 9110 optional whitespace around a field value. */
+const OWS = /^[ \t]+|[ \t]+$/g;
+
+/** Two lower-case hex digits per byte value. */
+const BYTE_HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
 /** Baggage limits of https://www.w3.org/TR/baggage/#limits */
 const MAX_BAGGAGE_ENTRIES = 180;
@@ -121,15 +140,17 @@ function serializeBaggage(entries: Array<[string, BaggageEntry]>): string {
  */
 export class W3CPropagator implements TextMapPropagator {
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
+    if (isTracingSuppressed(context)) return;
     const spanContext = trace.getSpanContext(context);
-    if (spanContext && isValidSpanContext(spanContext) && !isTracingSuppressed(context)) {
-      const flags = (spanContext.traceFlags & 0xff).toString(16).padStart(2, '0');
+    if (spanContext && isValidSpanContext(spanContext)) {
+      // Unknown flags are sent as zero, whatever arrived (W3C: "Vendors MUST set those to zero").
+      const flags = BYTE_HEX[spanContext.traceFlags & KNOWN_TRACE_FLAGS];
       setter.set(carrier, TRACEPARENT_HEADER, `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`);
       const traceState = spanContext.traceState?.serialize();
       if (traceState) setter.set(carrier, TRACESTATE_HEADER, traceState);
     }
     const baggage = propagation.getBaggage(context);
-    if (baggage && !isTracingSuppressed(context)) {
+    if (baggage) {
       const header = serializeBaggage(baggage.getAllEntries());
       if (header) setter.set(carrier, BAGGAGE_HEADER, header);
     }
@@ -137,17 +158,19 @@ export class W3CPropagator implements TextMapPropagator {
 
   extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
     let extracted = context;
-    const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
-    const traceparent = first(getter.get(carrier, TRACEPARENT_HEADER));
-    const spanContext = typeof traceparent === 'string' ? parseTraceparent(traceparent) : undefined;
+    const traceparent = singleValue(getter.get(carrier, TRACEPARENT_HEADER));
+    const spanContext = typeof traceparent === 'string' ? parseTraceparent(traceparent.replace(OWS, '')) : undefined;
     if (spanContext) {
-      const tracestate = first(getter.get(carrier, TRACESTATE_HEADER));
-      if (typeof tracestate === 'string' && tracestate) spanContext.traceState = createTraceState(tracestate);
+      // Only with a valid traceparent is tracestate read; several header lines are one list.
+      const tracestate = getter.get(carrier, TRACESTATE_HEADER);
+      const traceState = typeof tracestate === 'string' || Array.isArray(tracestate) ? W3CTraceState.parse(tracestate) : undefined;
+      if (traceState) spanContext.traceState = traceState;
       extracted = trace.setSpanContext(extracted, spanContext);
     }
-    const baggage = first(getter.get(carrier, BAGGAGE_HEADER));
-    if (typeof baggage === 'string' && baggage) {
-      const entries = parseBaggage(baggage);
+    const baggage = getter.get(carrier, BAGGAGE_HEADER);
+    const baggageHeader = Array.isArray(baggage) ? baggage.join(',') : baggage;
+    if (typeof baggageHeader === 'string' && baggageHeader) {
+      const entries = parseBaggage(baggageHeader);
       if (Object.keys(entries).length > 0) extracted = propagation.setBaggage(extracted, propagation.createBaggage(entries));
     }
     return extracted;

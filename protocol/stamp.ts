@@ -6,7 +6,7 @@
  */
 import type { Context, Span } from '@opentelemetry/api';
 import { PayloadNotCloneableError, isDataCloneError } from '../errors';
-import { context, trace } from '../propagation/opentelemetry';
+import { TraceFlags, context, trace } from '../propagation/opentelemetry';
 import { extractTraceContext, injectTraceCarrier } from '../propagation/trace-carrier';
 import { NO_TRACE, type SpanFields, type TraceFields } from './envelopes';
 import type { Port } from './port';
@@ -21,10 +21,12 @@ import type { SpanPacket } from './span-packet';
  */
 export function stampTrace(span?: Span): TraceFields {
   if (span === undefined && !tracingOn()) return NO_TRACE;
-  const active = context.active();
-  const wire = injectTraceCarrier(span ? trace.setSpan(active, span) : active);
+  const active = span ? trace.setSpan(context.active(), span) : context.active();
+  const wire = injectTraceCarrier(active);
   if (wire === undefined) return NO_TRACE;
-  return typeof wire === 'object' ? { trace: wire, sentAt: process.hrtime.bigint() } : { trace: wire };
+  // The wait is recorded only on a span that is recorded: only a sampled trace needs the time.
+  const sampled = ((trace.getSpanContext(active)?.traceFlags ?? 0) & TraceFlags.SAMPLED) !== 0;
+  return sampled ? { trace: wire, sentAt: process.hrtime.bigint() } : { trace: wire };
 }
 
 /** The context the work an envelope starts runs in: the sender's, or a new root. Never throws. */

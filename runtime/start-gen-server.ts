@@ -7,9 +7,11 @@ import { envelope, type ProcessStartData } from '../protocol/envelopes';
 import type { GenServerDefinition, InitArgOf } from '../protocol/gen-server-definition';
 import { startTimeout, validateTimeout } from '../protocol/timeouts';
 import { DEFAULT_CALL_TIMEOUT_MS } from './client';
+import { joinAppTelemetry } from './app-telemetry';
 import { GenServer } from './gen-server';
 import type { ProcessRecord } from './process-record';
 import { processTable } from './process-table';
+import { threadProcessOptions } from './thread-options';
 
 /** How long `start` waits for `init` by default. */
 export const DEFAULT_START_TIMEOUT_MS = 5000;
@@ -72,6 +74,7 @@ export async function startGenServer<D extends GenServerDefinition = GenServerDe
   options: StartOptions = {},
 ): Promise<GenServer<D>> {
   validateStartOptions(options);
+  joinAppTelemetry();
   if (typeof modulePath !== 'string' || modulePath.length === 0) {
     throw new TypeError(`worker-otp start: modulePath must be the path of a GenServer module; got ${describeValue(modulePath)}`);
   }
@@ -97,6 +100,7 @@ export async function startGenServer<D extends GenServerDefinition = GenServerDe
   let worker: Worker;
   try {
     worker = new Worker(HOST_PATH, {
+      ...threadProcessOptions(),
       workerData: startData,
       ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
     });

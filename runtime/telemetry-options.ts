@@ -1,5 +1,6 @@
-import { diag, type Attributes } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { reportConfigProblem } from '../telemetry/config-warning';
 import { samplerConfigFromEnv, validateSamplerConfig, type SamplerConfig } from '../telemetry/record/sampling';
 
 /**
@@ -16,11 +17,15 @@ export type ExporterChoice = 'otlp' | 'console' | 'none' | 'memory' | SpanExport
 export interface TelemetryOptions {
   /** `service.name` of every span. Env: `OTEL_SERVICE_NAME`. */
   readonly serviceName?: string;
-  /**
-   * Env: `OTEL_TRACES_EXPORTER` (`otlp`, `console`, `none`). Default: `otlp` when an
-   * endpoint is configured, otherwise `memory` (no collector needed).
-   */
+  /** Env: `OTEL_TRACES_EXPORTER` (`otlp`, `console`, `none`). Default `otlp`, as the specification says. */
   readonly exporter?: ExporterChoice;
+  /**
+   * How OTLP travels: `http/protobuf` or `http/json`. Env: `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`,
+   * then `OTEL_EXPORTER_OTLP_PROTOCOL`. Default `http/protobuf`. (`grpc` is not supported.)
+   */
+  readonly protocol?: OtlpProtocol;
+  /** Records and exports nothing, registers nothing. Env: `OTEL_SDK_DISABLED=true`. Default false. */
+  readonly disabled?: boolean;
   /**
    * Full OTLP/HTTP traces URL. Env: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, or
    * `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`. Default `http://localhost:4318/v1/traces`.
@@ -48,11 +53,16 @@ export interface TelemetryOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
+/** The OTLP transports worker-otp exports with. */
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+
 /** The settings in force after code, environment and defaults are combined. */
 export interface ResolvedTelemetryOptions {
+  readonly disabled: boolean;
   readonly serviceName: string | undefined;
   readonly exporter: ExporterChoice;
   readonly endpoint: string;
+  readonly protocol: OtlpProtocol;
   readonly sampler: SamplerConfig;
   readonly resourceAttributes: Attributes;
   readonly maxQueueSize: number;
@@ -93,11 +103,30 @@ function exporterFromEnv(env: NodeJS.ProcessEnv): ExporterChoice | undefined {
   const names = raw.split(',').map((name) => name.trim());
   const known = names.find((name): name is 'otlp' | 'console' | 'none' => name === 'otlp' || name === 'console' || name === 'none');
   if (known === undefined) {
-    diag.warn(`worker-otp telemetry: OTEL_TRACES_EXPORTER=${raw} names no exporter worker-otp has (otlp, console, none); ignoring it`);
+    reportConfigProblem(`worker-otp telemetry: OTEL_TRACES_EXPORTER=${raw} names no exporter worker-otp has (otlp, console, none); using otlp`);
   } else if (names.length > 1) {
-    diag.warn(`worker-otp telemetry: OTEL_TRACES_EXPORTER=${raw} names several exporters; using ${known} only`);
+    reportConfigProblem(`worker-otp telemetry: OTEL_TRACES_EXPORTER=${raw} names several exporters; using ${known} only`);
   }
   return known;
+}
+
+const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json'];
+const GRPC_ADVICE = 'worker-otp exports OTLP over HTTP only: use http/protobuf (port 4318) or http/json';
+
+function protocolFromEnv(env: NodeJS.ProcessEnv): OtlpProtocol | undefined {
+  const variable = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?.trim() ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+  const raw = env[variable]?.trim().toLowerCase();
+  if (!raw) return undefined;
+  if ((PROTOCOLS as readonly string[]).includes(raw)) return raw as OtlpProtocol;
+  // Sending HTTP to a gRPC collector fails on every export: refuse at once rather than fall back.
+  if (raw === 'grpc') throw new TypeError(`worker-otp telemetry: ${variable}=grpc is not supported; ${GRPC_ADVICE}`);
+  reportConfigProblem(`worker-otp telemetry: ${variable}=${raw} is not an OTLP protocol worker-otp knows (http/protobuf, http/json); using http/protobuf`);
+  return undefined;
+}
+
+/** `OTEL_SDK_DISABLED`: only `true` (any case) disables, as the specification says. */
+function disabledFromEnv(env: NodeJS.ProcessEnv): boolean {
+  return env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true';
 }
 
 /** Combines code, environment and defaults. Bad values given in code throw, naming the field. */
@@ -113,11 +142,18 @@ export function resolveTelemetryOptions(options: TelemetryOptions = {}): Resolve
   if (options.endpoint !== undefined && (typeof options.endpoint !== 'string' || !URL.canParse(options.endpoint))) {
     throw new TypeError(`worker-otp telemetry: options.endpoint must be a URL such as ${DEFAULT_ENDPOINT}; got ${String(options.endpoint)}`);
   }
-  const configuredEndpoint = options.endpoint ?? endpointFromEnv(env);
+  if (options.protocol !== undefined && !PROTOCOLS.includes(options.protocol)) {
+    throw new TypeError(`worker-otp telemetry: options.protocol must be http/protobuf or http/json; got ${String(options.protocol)}${(options.protocol as string) === 'grpc' ? ` (${GRPC_ADVICE})` : ''}`);
+  }
+  if (options.disabled !== undefined && typeof options.disabled !== 'boolean') {
+    throw new TypeError(`worker-otp telemetry: options.disabled must be a boolean; got ${String(options.disabled)}`);
+  }
   return {
+    disabled: options.disabled ?? disabledFromEnv(env),
     serviceName: options.serviceName ?? (env.OTEL_SERVICE_NAME?.trim() || undefined),
-    exporter: exporter ?? exporterFromEnv(env) ?? (configuredEndpoint ? 'otlp' : 'memory'),
-    endpoint: configuredEndpoint ?? DEFAULT_ENDPOINT,
+    exporter: exporter ?? exporterFromEnv(env) ?? 'otlp',
+    endpoint: options.endpoint ?? endpointFromEnv(env) ?? DEFAULT_ENDPOINT,
+    protocol: options.protocol ?? protocolFromEnv(env) ?? 'http/protobuf',
     sampler: options.sampler ? validateSamplerConfig(options.sampler) : samplerConfigFromEnv(env),
     resourceAttributes: options.resourceAttributes ?? {},
     maxQueueSize: positiveInteger(options, 'maxQueueSize', 8192),

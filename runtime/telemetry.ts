@@ -1,27 +1,30 @@
-import { isMainThread, setEnvironmentData, threadId } from 'node:worker_threads';
+/**
+ * worker-otp's own OpenTelemetry setup, for an application that has none (and for the
+ * demo): one call sets up a tracer provider in the main thread, the settings every worker
+ * thread copies, and one export pipeline all spans leave by. An application that runs an
+ * SDK does not need it: worker-otp joins that SDK by itself (see `app-telemetry.ts`).
+ */
+import { isMainThread, threadId } from 'node:worker_threads';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import {
-  BasicTracerProvider,
-  ConsoleSpanExporter,
-  type ReadableSpan,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
-import { TelemetryAlreadyStartedError } from '../errors';
+import { BasicTracerProvider, ConsoleSpanExporter, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { TelemetryAlreadyStartedError, TelemetryConflictError } from '../errors';
 import { setThreadOutbox } from '../protocol/span-outbox';
 import { isEncoded } from '../protocol/span-packet';
 import { ExportQueue, type ExportStats, type QueueExporter } from '../telemetry/export/export-queue';
 import { MemorySpanStore } from '../telemetry/export/memory-span-store';
-import { OtlpSpanExporter } from '../telemetry/export/otlp-exporter';
+import { OtlpJsonSpanExporter, OtlpSpanExporter } from '../telemetry/export/otlp-exporter';
 import { fromWireSpan } from '../telemetry/export/readable-span';
+import { MAIN_THREAD_NAME } from '../telemetry/record/attributes';
 import { installGlobalTelemetry } from '../telemetry/record/install-globals';
 import { setRuntimeTracerProvider } from '../telemetry/record/runtime-tracer';
-import { buildSampler } from './sdk-sampler';
 import { createClockAnchor } from '../telemetry/record/shared-clock';
-import { ThreadStampProcessor } from './thread-stamp-processor';
 import { WireTracerProvider } from '../telemetry/record/wire-tracer';
 import { SpanRelay } from '../telemetry/relay/span-relay';
-import { THREAD_TELEMETRY_KEY, type ThreadTelemetryConfig } from '../telemetry/thread-config';
+import { publishThreadConfig } from '../telemetry/thread-config';
+import { appTelemetryPresent } from './app-telemetry';
+import { buildSampler } from './sdk-sampler';
 import { resolveTelemetryOptions, type ResolvedTelemetryOptions, type TelemetryOptions } from './telemetry-options';
+import { ThreadStampProcessor } from './thread-stamp-processor';
 
 /** What telemetry has lost or delivered so far; the goal is no loss. */
 export interface TelemetryStats extends ExportStats {
@@ -31,24 +34,27 @@ export interface TelemetryStats extends ExportStats {
 
 let active: Telemetry | undefined;
 
-/** `thread.name` of the main thread's spans. */
-const MAIN_THREAD_NAME = 'main';
+/** The running parts of an enabled setup. */
+interface Engine {
+  readonly provider: BasicTracerProvider;
+  readonly queue: ExportQueue | undefined;
+  readonly relay: SpanRelay;
+  readonly uninstall: () => void;
+}
 
 /**
- * The running telemetry of this process: one tracer provider in the main thread, the
- * settings every worker thread copies, and the one export pipeline all spans leave by.
- * Create it with {@link startTelemetry}.
+ * worker-otp's own telemetry for this process. Create it with {@link startTelemetry};
+ * with `OTEL_SDK_DISABLED=true` it records and registers nothing.
  */
 export class Telemetry {
   /** The settings in force. */
   readonly options: ResolvedTelemetryOptions;
   /** The resource every exported span carries, whichever thread recorded it. */
   readonly resource: Resource;
-  readonly #provider: BasicTracerProvider;
-  readonly #queue: ExportQueue | undefined;
   readonly #memory: MemorySpanStore | undefined;
-  readonly #relay: SpanRelay;
-  readonly #uninstall: () => void;
+  readonly #engine: Engine | undefined;
+  /** Exports what was recorded when the program ends without calling `shutdown()`. */
+  readonly #onBeforeExit = () => void this.shutdown();
   #shutdown: Promise<void> | undefined;
 
   /** @internal Use {@link startTelemetry}. */
@@ -62,9 +68,15 @@ export class Telemetry {
           ...(options.serviceName ? { 'service.name': options.serviceName } : {}),
         }),
       );
-    this.#memory = options.exporter === 'memory' ? new MemorySpanStore(options.memorySpanLimit) : undefined;
+    this.#memory = options.exporter === 'memory' && !options.disabled ? new MemorySpanStore(options.memorySpanLimit) : undefined;
+    this.#engine = options.disabled ? undefined : this.#start();
+    if (this.#engine) process.once('beforeExit', this.#onBeforeExit);
+  }
+
+  #start(): Engine {
+    const { options } = this;
     const exporter = this.#createExporter();
-    this.#queue = exporter
+    const queue = exporter
       ? new ExportQueue(exporter, {
           maxQueueSize: options.maxQueueSize,
           maxExportBatchSize: options.maxExportBatchSize,
@@ -74,44 +86,37 @@ export class Telemetry {
       : undefined;
     const clock = createClockAnchor();
     const processors: SpanProcessor[] = [new ThreadStampProcessor(clock, { id: threadId, name: MAIN_THREAD_NAME })];
-    if (this.#queue) processors.push(this.#queue);
-    this.#provider = new BasicTracerProvider({
-      resource: this.resource,
-      sampler: buildSampler(options.sampler),
-      spanProcessors: processors,
-    });
-    // The OTLP exporter encodes spans in wire form as they are; other exporters get them
+    if (queue) processors.push(queue);
+    const provider = new BasicTracerProvider({ resource: this.resource, sampler: buildSampler(options.sampler), spanProcessors: processors });
+    // The OTLP protobuf exporter encodes spans in wire form as they are; other exporters get them
     // rebuilt as SDK spans.
     const exportsWireSpans = exporter instanceof OtlpSpanExporter;
-    this.#relay = new SpanRelay({
-      deliver: (spans) =>
-        this.#queue?.enqueue(isEncoded(spans) ? [spans] : exportsWireSpans ? spans : spans.map((span) => fromWireSpan(span, this.resource))),
+    const relay = new SpanRelay({
+      deliver: (spans) => queue?.enqueue(isEncoded(spans) ? [spans] : exportsWireSpans ? spans : spans.map((span) => fromWireSpan(span, this.resource))),
     });
-    this.#uninstall = installGlobalTelemetry(this.#provider);
-    setThreadOutbox(this.#relay);
+    const uninstall = installGlobalTelemetry(provider);
+    setThreadOutbox(relay);
     // worker-otp's own spans skip the SDK: born in wire form, straight to the relay.
-    setRuntimeTracerProvider(
-      new WireTracerProvider({ sampler: options.sampler, clock, relay: this.#relay, threadId, threadName: MAIN_THREAD_NAME }),
-    );
-    const threadConfig: ThreadTelemetryConfig = {
+    setRuntimeTracerProvider(new WireTracerProvider({ sampler: options.sampler, clock, relay, threadId, threadName: MAIN_THREAD_NAME }));
+    publishThreadConfig({
       sampler: options.sampler,
       clock,
       maxPendingSpans: options.maxPendingSpansPerThread,
       sendDelayMs: Math.min(options.scheduledDelayMs, 200),
       encodeSpans: exportsWireSpans,
-    };
-    setEnvironmentData(THREAD_TELEMETRY_KEY, threadConfig);
+    });
+    return { provider, queue, relay, uninstall };
   }
 
   /** Export counts, for reporting loss. */
   get stats(): TelemetryStats {
-    const queue = this.#queue?.stats ?? { exportedSpans: 0, droppedSpans: 0, failedSpans: 0 };
+    const queue = this.#engine?.queue?.stats ?? { exportedSpans: 0, droppedSpans: 0, failedSpans: 0 };
     return { ...queue, evictedSpans: this.#memory?.evictedSpans ?? 0 };
   }
 
   /**
-   * The spans kept by the `memory` exporter (the default without a collector), oldest
-   * first; empty with any other exporter. Call after `forceFlush()` or `shutdown()`.
+   * The spans kept by the `memory` exporter, oldest first; empty with any other exporter.
+   * Call after `forceFlush()` or `shutdown()`.
    */
   finishedSpans(): readonly ReadableSpan[] {
     return this.#memory?.spans ?? [];
@@ -122,8 +127,9 @@ export class Telemetry {
    * queued. Each worker is waited for at most `flushTimeoutMs`.
    */
   async forceFlush(): Promise<void> {
-    await this.#relay.flushDownstream(this.options.flushTimeoutMs);
-    await this.#provider.forceFlush();
+    if (this.#engine === undefined) return;
+    await this.#engine.relay.flushDownstream(this.options.flushTimeoutMs);
+    await this.#engine.provider.forceFlush();
   }
 
   /**
@@ -132,14 +138,17 @@ export class Telemetry {
    */
   shutdown(): Promise<void> {
     this.#shutdown ??= (async () => {
+      process.removeListener('beforeExit', this.#onBeforeExit);
       try {
         await this.forceFlush();
-        await this.#provider.shutdown();
+        await this.#engine?.provider.shutdown();
       } finally {
-        setEnvironmentData(THREAD_TELEMETRY_KEY, undefined);
-        setThreadOutbox(undefined);
-        setRuntimeTracerProvider(undefined);
-        this.#uninstall();
+        if (this.#engine) {
+          publishThreadConfig(undefined);
+          setThreadOutbox(undefined);
+          setRuntimeTracerProvider(undefined);
+          this.#engine.uninstall();
+        }
         if (active === this) active = undefined;
       }
     })();
@@ -147,7 +156,7 @@ export class Telemetry {
   }
 
   #createExporter(): QueueExporter | undefined {
-    const choice = this.options.exporter;
+    const { exporter: choice, endpoint, exportTimeoutMs, protocol } = this.options;
     switch (choice) {
       case 'none':
         return undefined;
@@ -155,8 +164,10 @@ export class Telemetry {
         return this.#memory;
       case 'console':
         return new ConsoleSpanExporter();
-      case 'otlp':
-        return new OtlpSpanExporter({ url: this.options.endpoint, timeoutMillis: this.options.exportTimeoutMs, resource: this.resource });
+      case 'otlp': {
+        const options = { url: endpoint, timeoutMillis: exportTimeoutMs, resource: this.resource };
+        return protocol === 'http/json' ? new OtlpJsonSpanExporter(options) : new OtlpSpanExporter(options);
+      }
       default:
         return choice;
     }
@@ -164,20 +175,27 @@ export class Telemetry {
 }
 
 /**
- * Starts OpenTelemetry for the whole process: call once in the main thread, before
- * creating workers. Settings come from `options`, then the standard `OTEL_*`
- * environment variables (see {@link TelemetryOptions}). Worker threads created
- * afterwards pick the same settings up in `startWorkerTelemetry()`.
+ * Starts worker-otp's own OpenTelemetry for the whole process, for an application with no
+ * SDK of its own: call once in the main thread, before creating processes or pools.
+ * Settings come from `options`, then the standard `OTEL_*` environment variables (see
+ * {@link TelemetryOptions}). It registers the global tracer provider, context manager and
+ * propagator, and exports every thread's spans; worker threads created afterwards pick
+ * the same settings up.
+ *
+ * An application that already runs OpenTelemetry (NodeSDK, its own tracer provider, the
+ * zero-code preload) does not call it: worker-otp joins that setup on its own.
  *
  * @throws TelemetryAlreadyStartedError when it is already running.
- * @throws TelemetryConflictError when another OpenTelemetry SDK owns the globals.
+ * @throws TelemetryConflictError when the application already runs OpenTelemetry.
  */
 export function startTelemetry(options: TelemetryOptions = {}): Telemetry {
   if (!isMainThread) {
     throw new TypeError('worker-otp: startTelemetry() runs in the main thread; in a worker call startWorkerTelemetry()');
   }
   if (active) throw new TelemetryAlreadyStartedError();
-  active = new Telemetry(resolveTelemetryOptions(options));
+  const resolved = resolveTelemetryOptions(options);
+  if (!resolved.disabled && appTelemetryPresent()) throw new TelemetryConflictError();
+  active = new Telemetry(resolved);
   return active;
 }
 

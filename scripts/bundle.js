@@ -9,12 +9,14 @@
  *   module (packages stay external).
  */
 const { build } = require('esbuild');
-const { readFileSync } = require('node:fs');
+const { readFileSync, writeFileSync } = require('node:fs');
 const { dirname, join } = require('node:path');
 
 const ROOT = join(__dirname, '..');
 const VENDOR = join(ROOT, 'dist', 'vendor');
 const CONTEXT_MANAGER_EXPORTS = new Set(['AsyncLocalStorageContextManager']);
+/** The versions vendored, written to dist/vendor/versions.json for threads to compare with the application's. */
+const versions = {};
 
 /** The package's manifest, found above its entry point (its `exports` hide package.json). */
 function manifest(name) {
@@ -31,6 +33,7 @@ function manifest(name) {
 
 function bundle(name, names, outfile, plugins = []) {
   const { version, license } = manifest(name);
+  versions[name] = version;
   return build({
     stdin: { contents: `export { ${names.join(', ')} } from '${name}';`, resolveDir: ROOT, loader: 'js' },
     bundle: true,
@@ -62,12 +65,14 @@ const vendorBuilds = {
 };
 
 async function main() {
-  // On the main thread the module takes the real packages: the names it exports that the
-  // packages have are the list.
-  const api = require('@opentelemetry/api');
-  const used = Object.keys(require(join(ROOT, 'dist', 'propagation', 'opentelemetry.js'))).filter((name) => name in api || CONTEXT_MANAGER_EXPORTS.has(name));
-  await bundle('@opentelemetry/api', used.filter((name) => !CONTEXT_MANAGER_EXPORTS.has(name)), 'opentelemetry-api.js');
+  // The names propagation/opentelemetry.ts takes from the API: `export const { ... } = api;`.
+  const source = readFileSync(join(ROOT, 'propagation', 'opentelemetry.ts'), 'utf8');
+  const taken = /export const \{([^}]*)\} = api;/.exec(source);
+  if (!taken) throw new Error('propagation/opentelemetry.ts no longer has `export const { ... } = api;`');
+  const used = taken[1].split(',').map((name) => name.trim()).filter(Boolean);
+  await bundle('@opentelemetry/api', used, 'opentelemetry-api.js');
   await bundle('@opentelemetry/context-async-hooks', [...CONTEXT_MANAGER_EXPORTS], 'opentelemetry-context-async-hooks.js', [apiBeside]);
+  writeFileSync(join(VENDOR, 'versions.json'), `${JSON.stringify(versions, null, 2)}\n`);
   await build({
     // From the TypeScript sources: ES modules are hoisted into one scope (no module
     // wrappers to run at load), and the source map points at the sources.

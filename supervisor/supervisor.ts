@@ -14,6 +14,7 @@ import { recordFailure, runInSpan } from '../telemetry/record/run-in-span';
 import { runtimeTracer } from '../telemetry/record/runtime-tracer';
 import { validateTimeout } from '../protocol/timeouts';
 import { makePid, type Pid } from '../protocol/pid';
+import { joinAppTelemetry } from '../runtime/app-telemetry';
 import { processTable } from '../runtime/process-table';
 import { resolveChildSpec, type ChildSpec, type ChildType, type ResolvedChildSpec, type SupervisedChild } from './child-spec';
 import { RestartIntensity } from './restart-intensity';
@@ -121,6 +122,7 @@ export class Supervisor implements SupervisedChild {
   static async start(children: readonly ChildSpec[], options: SupervisorOptions = {}): Promise<Supervisor> {
     if (!Array.isArray(children)) throw new TypeError(`worker-otp supervisor: children must be an array of child specs; got ${describeValue(children)}`);
     const resolvedOptions = validateOptions(options);
+    joinAppTelemetry();
     const specs = children.map((spec, index) => resolveChildSpec(spec, `children[${index}]`));
     const duplicate = specs.find((spec, index) => specs.findIndex((other) => other.id === spec.id) !== index);
     if (duplicate) throw SupervisorError.duplicateChildId(resolvedOptions.name, duplicate.id);

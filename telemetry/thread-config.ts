@@ -1,3 +1,4 @@
+import { setEnvironmentData } from 'node:worker_threads';
 import type { ClockAnchor } from './record/shared-clock';
 import type { SamplerConfig } from './record/sampling';
 
@@ -22,4 +23,12 @@ export interface ThreadTelemetryConfig {
    * thread exports with the OTLP exporter, which takes spans in that form.
    */
   readonly encodeSpans: boolean;
+}
+
+/**
+ * Publishes the settings for threads created from now on (`undefined`: threads created
+ * from now on record nothing).
+ */
+export function publishThreadConfig(config: ThreadTelemetryConfig | undefined): void {
+  setEnvironmentData(THREAD_TELEMETRY_KEY, config);
 }

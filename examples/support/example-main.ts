@@ -1,4 +1,5 @@
 import { startTelemetry } from '../../index';
+import { localExporterUnlessConfigured } from './local-exporter';
 import { printTraces } from './print-traces';
 import type { Scenario } from './scenario';
 
@@ -10,7 +11,7 @@ import type { Scenario } from './scenario';
  */
 export async function runAlone(scenario: Scenario): Promise<void> {
   // Code settings win over OTEL_* variables, so the service name is only a fallback.
-  const telemetry = startTelemetry({ serviceName: process.env.OTEL_SERVICE_NAME ?? `${scenario.name}-example`, ...scenario.telemetry });
+  const telemetry = startTelemetry({ serviceName: process.env.OTEL_SERVICE_NAME ?? `${scenario.name}-example`, ...localExporterUnlessConfigured(), ...scenario.telemetry });
   try {
     await scenario.run({ telemetry, log: (line) => console.log(line), interactive: Boolean(process.stdout.isTTY) });
   } catch (error) {

@@ -13,6 +13,8 @@ import { validateTimeout } from '../../protocol/timeouts';
 import { ATTR_TASK_EXPORT, ATTR_TASK_MODULE } from '../../telemetry/record/attributes';
 import { recordFailure } from '../../telemetry/record/run-in-span';
 import { runtimeTracer } from '../../telemetry/record/runtime-tracer';
+import { joinAppTelemetry } from '../../runtime/app-telemetry';
+import { threadProcessOptions } from '../../runtime/thread-options';
 import { TaskDispatcher, dispatchedPoolOptions } from './task-dispatcher';
 import { DEFAULT_TASK_TIMEOUT_MS, Task, type TaskArgs, type TaskOutcome, type TaskRef, type TaskResult } from './task';
 
@@ -115,7 +117,9 @@ export class TaskSupervisor {
     const maxThreads = Math.max(options.maxThreads ?? Math.ceil(availableParallelism() * 1.5), options.minThreads ?? 1);
     const slots = new TaskSlots(TaskDispatcher.slotCapacity(maxThreads));
     const hostData: TaskHostData = { supervisorName: name, slots: slots.buffer };
+    joinAppTelemetry();
     const pool = new Piscina({
+      ...threadProcessOptions(),
       filename: TASK_HOST_PATH,
       workerData: hostData,
       maxThreads,

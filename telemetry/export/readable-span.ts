@@ -1,7 +1,7 @@
 import type { HrTime, Link, SpanContext } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { createTraceState } from '../../propagation/opentelemetry';
+import { W3CTraceState } from '../../propagation/trace-state';
 import type { WireSpan, WireSpanContext } from '../../protocol/span-packet';
 
 function fromWireContext(wire: WireSpanContext): SpanContext {
@@ -10,7 +10,7 @@ function fromWireContext(wire: WireSpanContext): SpanContext {
     spanId: wire.spanId,
     traceFlags: wire.traceFlags,
     isRemote: wire.isRemote ?? false,
-    ...(wire.traceState ? { traceState: createTraceState(wire.traceState) } : {}),
+    ...(wire.traceState ? { traceState: W3CTraceState.parse(wire.traceState) } : {}),
   };
 }
 

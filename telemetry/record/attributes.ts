@@ -8,6 +8,8 @@
 export const ATTR_THREAD_ID = 'thread.id';
 /** The name of that thread (semconv `thread.name`): `main`, or the worker's name. */
 export const ATTR_THREAD_NAME = 'thread.name';
+/** `thread.name` of the main thread's spans. */
+export const MAIN_THREAD_NAME = 'main';
 /** The RPC system of a call crossing threads (semconv `rpc.system`). */
 export const ATTR_RPC_SYSTEM = 'rpc.system';
 /** The method a call names (semconv `rpc.method`). */

@@ -11,6 +11,11 @@ import { RebindableTracerProvider } from './rebindable-tracer-provider';
 const KEY = Symbol.for('worker-otp.global-tracer-provider');
 const registry = globalThis as { [KEY]?: RebindableTracerProvider | undefined };
 
+/** Whether `provider` is the one worker-otp registered in this thread. */
+export function isOwnGlobalProvider(provider: TracerProvider): boolean {
+  return provider === registry[KEY];
+}
+
 /**
  * Makes `provider` this thread's global OpenTelemetry setup, so that plain
  * `@opentelemetry/api` calls (`trace.getTracer`, `trace.getActiveSpan`, `context.with`)

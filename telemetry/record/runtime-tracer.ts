@@ -16,6 +16,11 @@ export function setRuntimeTracerProvider(provider: TracerProvider | undefined): 
   registry[KEY] = provider?.getTracer(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION);
 }
 
+/** Sets the tracer itself (the application's, in library mode); `undefined` clears it. */
+export function setRuntimeTracer(tracer: Tracer | undefined): void {
+  registry[KEY] = tracer;
+}
+
 /** The tracer for worker-otp's automatic spans (the API's global one when none is set). */
 export function runtimeTracer(): Tracer {
   return registry[KEY] ?? trace.getTracer(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION);

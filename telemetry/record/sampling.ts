@@ -1,4 +1,4 @@
-import { diag } from '../../propagation/opentelemetry';
+import { reportConfigProblem } from '../config-warning';
 
 /**
  * The samplers of `OTEL_TRACES_SAMPLER`, by their standard names:
@@ -47,13 +47,13 @@ export function validateSamplerConfig(config: SamplerConfig, field = 'options.sa
 
 /**
  * Reads `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`. Telemetry plane: a bad value
- * is reported through `diag` and replaced by the specification's default, never thrown.
+ * is reported once (see `reportConfigProblem`) and replaced by the specification's default, never thrown.
  */
 export function samplerConfigFromEnv(env: NodeJS.ProcessEnv): SamplerConfig {
   const rawName = env.OTEL_TRACES_SAMPLER?.trim().toLowerCase();
   if (!rawName) return DEFAULT_SAMPLER;
   if (!isSamplerName(rawName)) {
-    diag.warn(`worker-otp: OTEL_TRACES_SAMPLER=${rawName} is not one of ${SAMPLER_NAMES.join(', ')}; using ${DEFAULT_SAMPLER.name}`);
+    reportConfigProblem(`worker-otp: OTEL_TRACES_SAMPLER=${rawName} is not one of ${SAMPLER_NAMES.join(', ')}; using ${DEFAULT_SAMPLER.name}`);
     return DEFAULT_SAMPLER;
   }
   if (!rawName.endsWith('traceidratio')) return { name: rawName };
@@ -61,7 +61,7 @@ export function samplerConfigFromEnv(env: NodeJS.ProcessEnv): SamplerConfig {
   if (!rawRatio) return { name: rawName, ratio: 1 };
   const ratio = Number(rawRatio);
   if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) {
-    diag.warn(`worker-otp: OTEL_TRACES_SAMPLER_ARG=${rawRatio} is not a ratio from 0 to 1; using 1`);
+    reportConfigProblem(`worker-otp: OTEL_TRACES_SAMPLER_ARG=${rawRatio} is not a ratio from 0 to 1; using 1`);
     return { name: rawName, ratio: 1 };
   }
   return { name: rawName, ratio };

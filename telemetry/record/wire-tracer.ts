@@ -8,6 +8,9 @@ import type { SpanOutbox } from '../../protocol/span-outbox';
 import type { WireSpan, WireSpanEvent } from '../../protocol/span-packet';
 import { isTracingSuppressed, isValidSpanContext } from '../../propagation/w3c-propagator';
 
+/** W3C level 2's random-trace-id flag (https://www.w3.org/TR/trace-context-2/#random-trace-id-flag). */
+const RANDOM_TRACE_ID = 0x02;
+
 /** The SDK's default span limits, which the main thread applies too. */
 const MAX_ATTRIBUTES = 128;
 const MAX_EVENTS = 128;
@@ -218,10 +221,12 @@ class WireTracer implements Tracer {
     const traceId = parent?.traceId ?? randomId(16);
     // Parent-based: a worker follows the decision of whoever started the trace.
     const sampled = parent ? (parent.traceFlags & TraceFlags.SAMPLED) !== 0 : rootSampled(this.#thread.sampler, traceId);
+    // W3C level 2: a child keeps its parent's random-trace-id flag; a root's id is random.
+    const random = parent ? parent.traceFlags & RANDOM_TRACE_ID : RANDOM_TRACE_ID;
     const spanContext: SpanContext = {
       traceId,
       spanId: randomId(8),
-      traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
+      traceFlags: random | (sampled ? TraceFlags.SAMPLED : TraceFlags.NONE),
       ...(parent?.traceState ? { traceState: parent.traceState } : {}),
     };
     if (!sampled) return trace.wrapSpanContext(spanContext);

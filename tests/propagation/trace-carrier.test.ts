@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT, TraceFlags, propagation, trace, type Context } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import { UNSAMPLED, extractTraceContext, injectTraceCarrier } from '../../dist/propagation/trace-carrier';
+import { extractTraceContext, injectTraceCarrier } from '../../dist/propagation/trace-carrier';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const SPAN_ID = '00f067aa0ba902b7';
@@ -19,8 +19,16 @@ describe('injectTraceCarrier', () => {
     expect(injectTraceCarrier(ROOT_CONTEXT)).toBeUndefined();
   });
 
-  it('carries only the unsampled marker for an unsampled span without baggage', () => {
-    expect(injectTraceCarrier(withSpan(TraceFlags.NONE))).toBe(UNSAMPLED);
+  it('carries an unsampled span as it is: traceparent with flags 00 (W3C: a participant MUST propagate it)', () => {
+    expect(injectTraceCarrier(withSpan(TraceFlags.NONE))).toEqual({ traceparent: `00-${TRACE_ID}-${SPAN_ID}-00` });
+  });
+
+  it.each([
+    ['an empty span context set by hand', {}],
+    ['ids of the wrong type', { traceId: 42, spanId: null, traceFlags: 1 }],
+    ['all-zero ids', { traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 1 }],
+  ])('carries nothing, and does not throw, for %s', (_label, spanContext) => {
+    expect(injectTraceCarrier(trace.setSpanContext(ROOT_CONTEXT, spanContext as never))).toBeUndefined();
   });
 
   it('carries a W3C traceparent for a sampled span', () => {
@@ -113,9 +121,10 @@ describe('extractTraceContext', () => {
     expect(trace.getSpanContext(ctx)?.spanId).toBe(SPAN_ID);
   });
 
-  it('turns the unsampled marker into a context where nothing is recorded', () => {
-    const ctx = extractTraceContext(UNSAMPLED);
-    expect(isTracingSuppressed(ctx)).toBe(true);
-    expect(trace.getSpanContext(ctx)).toBeUndefined();
+  it('keeps an unsampled parent, its trace state included, without suppressing tracing', () => {
+    const ctx = extractTraceContext({ traceparent: `00-${TRACE_ID}-${SPAN_ID}-00`, tracestate: 'vendor=x' });
+    expect(trace.getSpanContext(ctx)).toEqual(expect.objectContaining({ traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: 0 }));
+    expect(trace.getSpanContext(ctx)?.traceState?.serialize()).toBe('vendor=x');
+    expect(isTracingSuppressed(ctx)).toBe(false);
   });
 });

@@ -1,12 +1,49 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { resolveTelemetryOptions } from '../../dist/runtime/telemetry-options';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 
 describe('resolveTelemetryOptions', () => {
-  it('defaults to the memory exporter when no endpoint is configured', () => {
+  it('defaults as the specification does: OTLP/HTTP protobuf to localhost:4318, parent-based always on, enabled', () => {
     const resolved = resolveTelemetryOptions({ env: {} });
-    expect(resolved.exporter).toBe('memory');
+    expect(resolved).toEqual(
+      expect.objectContaining({ exporter: 'otlp', endpoint: 'http://localhost:4318/v1/traces', protocol: 'http/protobuf', disabled: false }),
+    );
     expect(resolved.sampler).toEqual({ name: 'parentbased_always_on' });
     expect(resolved.serviceName).toBeUndefined();
+  });
+
+  it.each([
+    [{ OTEL_SDK_DISABLED: 'true' }, true],
+    [{ OTEL_SDK_DISABLED: 'TRUE' }, true],
+    [{ OTEL_SDK_DISABLED: 'false' }, false],
+    [{ OTEL_SDK_DISABLED: '1' }, false],
+  ])('reads OTEL_SDK_DISABLED %j', (env, disabled) => {
+    expect(resolveTelemetryOptions({ env }).disabled).toBe(disabled);
+  });
+
+  it('reads the OTLP protocol, the traces-specific variable first', () => {
+    expect(resolveTelemetryOptions({ env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } }).protocol).toBe('http/json');
+    expect(resolveTelemetryOptions({ env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf' } }).protocol).toBe('http/protobuf');
+  });
+
+  it('refuses grpc at once, saying what to use instead', () => {
+    expect(() => resolveTelemetryOptions({ env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' } })).toThrow(/OTEL_EXPORTER_OTLP_PROTOCOL=grpc is not supported; .*http\/protobuf/);
+    expect(() => resolveTelemetryOptions({ env: {}, protocol: 'grpc' as never })).toThrow(/options\.protocol must be http\/protobuf or http\/json/);
+  });
+
+  it('reports an unknown value once, on stderr where a user sees it, and falls back to the default', () => {
+    // A program of its own: warnings are the process's, printed as a user would see them.
+    const script = `
+      const { resolveTelemetryOptions } = require(${JSON.stringify(join(__dirname, '..', '..', 'dist', 'runtime', 'telemetry-options.js'))});
+      const env = { OTEL_TRACES_EXPORTER: 'zipkinish', OTEL_EXPORTER_OTLP_PROTOCOL: 'carrier-pigeon' };
+      const first = resolveTelemetryOptions({ env });
+      resolveTelemetryOptions({ env });
+      console.log(JSON.stringify([first.exporter, first.protocol]));`;
+    const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(run.stdout)).toEqual(['otlp', 'http/protobuf']);
+    expect(run.stderr.match(/OTEL_TRACES_EXPORTER=zipkinish names no exporter worker-otp has \(otlp, console, none\); using otlp/g)).toHaveLength(1);
+    expect(run.stderr.match(/OTEL_EXPORTER_OTLP_PROTOCOL=carrier-pigeon is not an OTLP protocol/g)).toHaveLength(1);
   });
 
   it('exports over OTLP to OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces', () => {
