@@ -13,6 +13,7 @@ import { startTelemetry } from '../index';
 import { callCases } from './cases/calls';
 import { collectorFaultCases } from './cases/collector-faults';
 import { exportCases } from './cases/export';
+import { libraryCases } from './cases/library';
 import { lifecycleCases } from './cases/lifecycle';
 import { batchCases, taskCases } from './cases/tasks';
 import { startCollector } from './collector';
@@ -45,6 +46,13 @@ export async function runBenchmarks({ config, log = () => {} }: BenchOptions): P
     } finally {
       await telemetry.shutdown();
     }
+    log('library mode: the application\'s SDK (batch processor, OTLP exporter); the zero-code preload');
+    libraryCases(report, config, collector.url, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url.replace(/\/v1\/traces$/, ''),
+      OTEL_SERVICE_NAME: 'worker-otp-bench-preload',
+      OTEL_METRICS_EXPORTER: 'none',
+      OTEL_LOGS_EXPORTER: 'none',
+    });
     log('collector faults: traced calls with the collector healthy, down, slow');
     await collectorFaultCases(report, config);
     log('sampled 10%: calls');

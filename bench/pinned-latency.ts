@@ -9,13 +9,16 @@
  * same-core case, so the ratio is the runtime's own cost, not placement luck.
  */
 import { startTelemetry, type Telemetry } from '../index';
+import { startAppSdk } from './app-sdk';
 import { CONFIGS, type BenchConfig } from './config';
 import { genServerSubject, latencies, rawSubject } from './subjects';
 
-export type PinnedLabel = 'untraced' | 'traced' | 'sampled10';
+/** `library`: traced by the application's own SDK (see app-sdk.ts), which worker-otp joins. */
+export type PinnedLabel = 'untraced' | 'traced' | 'sampled10' | 'library';
 
-function telemetryFor(label: PinnedLabel, collectorUrl: string | undefined): Telemetry | undefined {
+function telemetryFor(label: PinnedLabel, collectorUrl: string | undefined): Pick<Telemetry, 'shutdown'> | undefined {
   if (label === 'untraced') return undefined;
+  if (label === 'library') return startAppSdk(collectorUrl!);
   return startTelemetry({
     endpoint: collectorUrl,
     sampler: label === 'traced' ? { name: 'always_on' } : { name: 'parentbased_traceidratio', ratio: 0.1 },

@@ -15,9 +15,9 @@ export interface RatioResult {
   readonly of: string;
   readonly to: string;
   readonly value: number;
-  /** E.g. `<= 1.15` or `>= 2.5`. */
-  readonly goal: string;
-  readonly met: boolean;
+  /** E.g. `<= 1.15` or `>= 2.5`; none for a ratio reported for comparison only. */
+  readonly goal: string | undefined;
+  readonly met: boolean | undefined;
 }
 
 /** Collects a run's cases and ratios; renders them as a Markdown table or JSON. */
@@ -30,11 +30,11 @@ export class Report {
     return result;
   }
 
-  /** Records `of / to` (by their medians, or the given figures) against `goal`. */
-  ratio(id: string, of: CaseResult, to: CaseResult, goal: `${'<=' | '>='} ${number}`, figure: (c: CaseResult) => number = (c) => c.median): RatioResult {
+  /** Records `of / to` (by their medians, or the given figures) against `goal`, if it has one. */
+  ratio(id: string, of: CaseResult, to: CaseResult, goal: `${'<=' | '>='} ${number}` | undefined, figure: (c: CaseResult) => number = (c) => c.median): RatioResult {
     const value = figure(of) / figure(to);
-    const [operator, bound] = goal.split(' ') as ['<=' | '>=', string];
-    const met = operator === '<=' ? value <= Number(bound) : value >= Number(bound);
+    const [operator, bound] = goal?.split(' ') ?? [];
+    const met = goal === undefined ? undefined : operator === '<=' ? value <= Number(bound) : value >= Number(bound);
     const ratio = { id, of: of.id, to: to.id, value, goal, met };
     this.ratios.push(ratio);
     return ratio;
@@ -57,7 +57,7 @@ export class Report {
       '',
       '| ratio | of / to | value | goal | met |',
       '|---|---|---:|---|---|',
-      ...this.ratios.map((r) => `| ${r.id} | ${r.of} / ${r.to} | ${r.value.toFixed(2)} | ${r.goal} | ${r.met ? 'yes' : 'no'} |`),
+      ...this.ratios.map((r) => `| ${r.id} | ${r.of} / ${r.to} | ${r.value.toFixed(2)} | ${r.goal ?? '—'} | ${r.met === undefined ? '—' : r.met ? 'yes' : 'no'} |`),
     ];
     return lines.join('\n');
   }

@@ -218,9 +218,12 @@ class WireTracer implements Tracer {
     if (isTracingSuppressed(ctx)) return trace.wrapSpanContext({ traceId: '', spanId: '', traceFlags: TraceFlags.NONE });
     const candidate = options.root ? undefined : trace.getSpanContext(ctx);
     const parent = candidate && isValidSpanContext(candidate) ? candidate : undefined;
+    // Parent-based: a worker follows the decision of whoever started the trace. Under an
+    // unsampled parent nothing is recorded and the parent's context goes on unchanged (a
+    // pass-through, as W3C allows): no ids to make on the message path.
+    if (parent && (parent.traceFlags & TraceFlags.SAMPLED) === 0) return trace.wrapSpanContext(parent);
     const traceId = parent?.traceId ?? randomId(16);
-    // Parent-based: a worker follows the decision of whoever started the trace.
-    const sampled = parent ? (parent.traceFlags & TraceFlags.SAMPLED) !== 0 : rootSampled(this.#thread.sampler, traceId);
+    const sampled = parent !== undefined || rootSampled(this.#thread.sampler, traceId);
     // W3C level 2: a child keeps its parent's random-trace-id flag; a root's id is random.
     const random = parent ? parent.traceFlags & RANDOM_TRACE_ID : RANDOM_TRACE_ID;
     const spanContext: SpanContext = {

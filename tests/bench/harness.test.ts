@@ -9,7 +9,7 @@ it('measures every case and ratio, and renders the table and the JSON', async ()
   const report = await runBenchmarks({ config: CONFIGS.tiny });
   const ids = report.cases.map((c) => c.id);
   // Latencies are measured on one core where `taskset` exists, else on fresh threads.
-  for (const latency of ['call.raw', 'call.untraced', 'call.traced', 'call.sampled10']) {
+  for (const latency of ['call.raw', 'call.untraced', 'call.traced', 'call.sampled10', 'call.library']) {
     expect(ids.some((id) => id === latency || id === `${latency} (one core)`)).toBe(true);
   }
   for (const id of [
@@ -17,6 +17,7 @@ it('measures every case and ratio, and renders the table and the JSON', async ()
     'task.piscina', 'task.untraced', 'task.traced', 'task1ms.piscina', 'task1ms.traced', 'batch1ms.sequential', 'batch1ms.parallel',
     'batch10us.sequential', 'batch10us.parallel', 'spawn.worker', 'spawn.genserver', 'restart', 'memory.worker x2', 'memory.genserver x2',
     'export', 'export.lost', 'collector.healthy', 'collector.down', 'collector.slow',
+    'call.library.pipelined', 'cast.library', 'task.library', 'spawn.worker (zero-code preload run)', 'spawn.genserver (zero-code preload)',
   ]) {
     expect(ids).toContain(id);
   }

@@ -19,7 +19,7 @@ import {
   type ExitReason,
   type StopReason,
 } from '../../errors';
-import { ROOT_CONTEXT, SpanKind, context, diag } from '../../propagation/opentelemetry';
+import { ROOT_CONTEXT, SpanKind, TraceFlags, context, diag, trace } from '../../propagation/opentelemetry';
 import { answerFlush } from '../../protocol/flush';
 import { envelope, type CallEnvelope, type CastEnvelope, type FromProcess, type InfoEnvelope, type ProcessStartData, type SpanFields, type ToProcess } from '../../protocol/envelopes';
 import type { From, GenServerDefinition } from '../../protocol/gen-server-definition';
@@ -47,6 +47,12 @@ import { Outbound } from './outbound';
 const NO_ATTRIBUTES: Attributes = Object.freeze({});
 
 type WorkEnvelope = CallEnvelope | CastEnvelope | InfoEnvelope;
+
+/** Whether `parent` is a trace that is not sampled: its span will not be recorded, so it needs no attributes. */
+function unsampled(parent: Context): boolean {
+  const spanContext = trace.getSpanContext(parent);
+  return spanContext !== undefined && (spanContext.traceFlags & TraceFlags.SAMPLED) === 0;
+}
 
 class GenServerHost {
   readonly #start: ProcessStartData;
@@ -161,7 +167,7 @@ class GenServerHost {
             `${this.#label}.${OPERATION_NAMES[message.type].handle}`,
             SPAN_KINDS[message.type].server,
             parent,
-            this.#start.autoSpans ? this.#messageAttributes(message) : NO_ATTRIBUTES,
+            this.#start.autoSpans && !unsampled(parent) ? this.#messageAttributes(message) : NO_ATTRIBUTES,
             () => this.#invoke(message),
           )
         : this.#invoke(message);
