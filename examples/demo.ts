@@ -22,6 +22,7 @@ import { scenario as criticalService } from './critical-service';
 import { scenario as dataProcessor } from './data-processor';
 import { scenario as externalService } from './external-service';
 import { scenario as highThroughput } from './high-throughput';
+import { scenario as httpService } from './http-service-scenario';
 import { scenario as reportGenerator } from './report-generator';
 import { scenario as supervisedCrash } from './supervised-crash';
 import { scenario as userCache } from './user-cache';
@@ -31,7 +32,7 @@ import { printTraces } from './support/print-traces';
 import type { Scenario } from './support/scenario';
 import { TeeExporter } from './support/tee-exporter';
 
-export const SCENARIOS: readonly Scenario[] = [userCache, dataProcessor, reportGenerator, externalService, criticalService, highThroughput, supervisedCrash, cpuBatch];
+export const SCENARIOS: readonly Scenario[] = [userCache, dataProcessor, reportGenerator, externalService, criticalService, highThroughput, supervisedCrash, cpuBatch, httpService];
 
 interface DemoArgs {
   names: string[];

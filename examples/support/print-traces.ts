@@ -29,7 +29,8 @@ export function printTraces(spans: readonly ReadableSpan[], options: PrintOption
   const start = (span: ReadableSpan) => hrTimeToMilliseconds(span.startTime);
   const visit = (span: ReadableSpan, depth: number) => {
     const indent = '  '.repeat(depth);
-    const thread = String(span.attributes['thread.name'] ?? '?');
+    // The application's SDK records on the main thread only, without naming it.
+    const thread = String(span.attributes['thread.name'] ?? 'main');
     const failed = span.status.code === STATUS_ERROR;
     const line = `${indent}${paint('1', span.name)}  ${hrTimeToMilliseconds(span.duration).toFixed(2)} ms  [${thread}]`;
     write(failed ? `${line}  ${paint('31', `ERROR ${span.status.message ?? ''}`)}` : line);

@@ -14,7 +14,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-const SCENARIOS = ['user-cache', 'data-processor', 'report-generator', 'external-service', 'critical-service', 'high-throughput', 'supervised-crash', 'cpu-batch'];
+const SCENARIOS = ['user-cache', 'data-processor', 'report-generator', 'external-service', 'critical-service', 'high-throughput', 'supervised-crash', 'cpu-batch', 'http-service'];
 
 it('is the package\'s worker-otp command', () => {
   const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { bin: Record<string, string> };
