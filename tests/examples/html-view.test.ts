@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
-import { chromiumAvailable, launchChromium } from '../../dist/tests/support/chromium';
+import { launchChromium, requireChromium } from '../../dist/tests/support/chromium';
 import { runExample } from '../../dist/tests/support/run-example';
 
 interface OtlpJsonSpan {
@@ -18,15 +18,14 @@ interface OtlpJsonSpan {
   attributes: Array<{ key: string; value: { stringValue?: string } }>;
 }
 
-const describeInBrowser = chromiumAvailable() ? describe : describe.skip;
-
-describeInBrowser('the HTML waterfall in Chromium', () => {
+describe('the HTML waterfall in Chromium', () => {
   let directory: string;
   let browser: Browser;
   let spans: OtlpJsonSpan[];
   let htmlFile: string;
 
   beforeAll(async () => {
+    requireChromium();
     directory = mkdtempSync(join(tmpdir(), 'worker-otp-html-'));
     htmlFile = join(directory, 'traces.html');
     const jsonFile = join(directory, 'traces.json');

@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
-/** Debian's Chromium, which `.ci/run` installs when it is missing. */
+/** Debian's Chromium, which `npm test` installs when it is missing (scripts/ensure-chromium.sh). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Whether the browser tests can run here (CI must have it: there they fail without it). */
-export function chromiumAvailable(): boolean {
-  return existsSync(CHROMIUM_PATH) || process.env.CI === 'true';
+/** Fails, naming the package, when Chromium is not there: the browser test never skips. */
+export function requireChromium(): void {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`the browser test needs Chromium at ${CHROMIUM_PATH}: install Debian's package 'chromium', or set CHROMIUM_PATH`);
+  }
 }
 
 /** Headless Chromium, with the flags this closed network needs (no background fetches). */
