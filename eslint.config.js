@@ -8,7 +8,7 @@ const layers = require('./scripts/lint/layers');
 const importCycles = require('./scripts/lint/import-cycles');
 
 module.exports = tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'tests/consumers/projects/', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   ...tseslint.configs.recommended,
   {
     plugins: { 'worker-otp': { rules: { layers, 'import-cycles': importCycles } } },

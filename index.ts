@@ -74,12 +74,18 @@ export type {
 export { startTelemetry, currentTelemetry, Telemetry } from './runtime/telemetry';
 export type { TelemetryStats } from './runtime/telemetry';
 export type { TelemetryOptions, ResolvedTelemetryOptions, ExporterChoice } from './runtime/telemetry-options';
-export type { ExportStats } from './telemetry/export/export-queue';
+export type { ExportStats } from './telemetry/export/export-stats';
+export type {
+  SdkReadableSpan as FinishedSpan,
+  SdkSpanExporter as SpanExporterLike,
+  SdkSpanProcessor as SpanProcessorLike,
+  SdkResource as ResourceLike,
+} from './telemetry/sdk-types';
 export { SAMPLER_NAMES } from './telemetry/record/sampling';
 export type { SamplerConfig, SamplerName } from './telemetry/record/sampling';
 export { ATTR_THREAD_ID, ATTR_THREAD_NAME } from './telemetry/record/attributes';
 export { tracedEndpoint } from './runtime/traced-endpoint';
-export type { TracedEndpointOptions, NodeMessageEndpoint } from './protocol/traced-endpoint';
+export type { TracedEndpointOptions, NodeMessageEndpoint, EventEndpoint } from './protocol/traced-endpoint';
 export {
   WorkerOtpError,
   RemoteError,

@@ -6,6 +6,18 @@
 import { describeProcess, describeValue, formatPid, messageOf, type ProcessLabel } from './describe';
 import { WorkerOtpError } from './worker-otp-error';
 
+/**
+ * What to do about a TypeScript module Node could not load: Node 20 runs no TypeScript by
+ * itself, and worker threads inherit the application's loader when it has one.
+ */
+function typeScriptHint(modulePath: string, error: unknown): string {
+  if (!/\.[cm]?ts$/.test(modulePath)) return '';
+  const code = (error as { code?: string } | null)?.code;
+  const syntax = (error as { name?: string } | null)?.name === 'SyntaxError';
+  if (!syntax && code !== 'ERR_UNKNOWN_FILE_EXTENSION') return '';
+  return '. It is TypeScript: give the compiled .js file, or run the application with a TypeScript loader (e.g. node --import tsx app.ts), which worker-otp\'s threads inherit';
+}
+
 /** The exit reason of a process, in the shape an error carries it (see `exit-reason.ts`). */
 type ExitReasonLike = { readonly type: string };
 
@@ -119,7 +131,7 @@ export class StartError extends WorkerOtpError<StartErrorCode> {
 
   static moduleLoad(modulePath: string, error: unknown): StartError {
     const code = (error as { code?: string } | null)?.code === 'ERR_MODULE_NOT_FOUND' ? 'ERR_MODULE_NOT_FOUND' : 'ERR_MODULE_LOAD';
-    return new StartError(code, `worker-otp start: could not load the GenServer module ${modulePath}: ${messageOf(error)}`, undefined, error);
+    return new StartError(code, `worker-otp start: could not load the GenServer module ${modulePath}: ${messageOf(error)}${typeScriptHint(modulePath, error)}`, undefined, error);
   }
 
   static notAGenServer(modulePath: string, exportNames: readonly string[]): StartError {
@@ -293,7 +305,7 @@ export class TaskModuleError extends WorkerOtpError<TaskModuleErrorCode> {
   }
 
   static load(modulePath: string, error: unknown): TaskModuleError {
-    return new TaskModuleError('ERR_TASK_MODULE_LOAD', `could not load ${modulePath}: ${messageOf(error)}`, error);
+    return new TaskModuleError('ERR_TASK_MODULE_LOAD', `could not load ${modulePath}: ${messageOf(error)}${typeScriptHint(modulePath, error)}`, error);
   }
 
   static exportNotFound(modulePath: string, exportName: string, functions: readonly string[]): TaskModuleError {

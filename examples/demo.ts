@@ -3,8 +3,8 @@
  * The demo: every reference scenario, each checked as it runs, each trace shown as a tree.
  *
  *   npm run demo                                  every scenario
- *   npx worker-otp demo <name> [<name> ...]       some of them
- *   npx worker-otp demo --list                    what there is
+ *   npm run demo -- <name> [<name> ...]          some of them
+ *   npm run demo -- --list                       what there is
  *   ... --html traces.html                        a self-contained waterfall page
  *   ... --otlp-json traces.json                   the spans as OTLP JSON
  *
@@ -15,7 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { startTelemetry } from '../index';
+import { startTelemetry, type FinishedSpan } from '../index';
 import { resolveTelemetryOptions } from '../runtime/telemetry-options';
 import { scenario as cpuBatch } from './cpu-batch';
 import { scenario as criticalService } from './critical-service';
@@ -60,7 +60,7 @@ function parseArgs(argv: readonly string[]): DemoArgs {
   return args;
 }
 
-async function runScenario(scenario: Scenario, colour: boolean): Promise<{ spans: ReadableSpan[]; failure?: string }> {
+async function runScenario(scenario: Scenario, colour: boolean): Promise<{ spans: FinishedSpan[]; failure?: string }> {
   const serviceName = process.env.OTEL_SERVICE_NAME ?? 'worker-otp-demo';
   const configured = resolveTelemetryOptions({ serviceName, ...localExporterUnlessConfigured(), ...scenario.telemetry });
   // With a collector configured, keep a copy of what is sent, for the local views.
@@ -86,7 +86,7 @@ export async function demo(argv: readonly string[]): Promise<number> {
   try {
     args = parseArgs(argv);
   } catch (error) {
-    console.error(`worker-otp demo: ${(error as Error).message}\nusage: worker-otp demo [--list] [<scenario> ...] [--html FILE] [--otlp-json FILE]`);
+    console.error(`worker-otp demo: ${(error as Error).message}\nusage: npm run demo -- [--list] [<scenario> ...] [--html FILE] [--otlp-json FILE]`);
     return 2;
   }
   if (args.list) {
@@ -95,12 +95,12 @@ export async function demo(argv: readonly string[]): Promise<number> {
   }
   const unknown = args.names.filter((name) => !SCENARIOS.some((scenario) => scenario.name === name));
   if (unknown.length > 0) {
-    console.error(`worker-otp demo: no scenario ${unknown.join(', ')}; see worker-otp demo --list`);
+    console.error(`worker-otp demo: no scenario ${unknown.join(', ')}; see npm run demo -- --list`);
     return 2;
   }
   const selected = args.names.length > 0 ? SCENARIOS.filter((scenario) => args.names.includes(scenario.name)) : SCENARIOS;
   const colour = Boolean(process.stdout.isTTY);
-  const allSpans: ReadableSpan[] = [];
+  const allSpans: FinishedSpan[] = [];
   const failures: string[] = [];
   for (const scenario of selected) {
     console.log(`\n${colour ? '\x1b[1m' : ''}== ${scenario.name}: ${scenario.summary}${colour ? '\x1b[0m' : ''}`);
@@ -116,7 +116,7 @@ export async function demo(argv: readonly string[]): Promise<number> {
     console.log(`\nwaterfall of ${allSpans.length} spans written to ${args.html}`);
   }
   if (args.otlpJson) {
-    writeFileSync(args.otlpJson, JsonTraceSerializer.serializeRequest(allSpans) ?? new Uint8Array());
+    writeFileSync(args.otlpJson, JsonTraceSerializer.serializeRequest(allSpans as ReadableSpan[]) ?? new Uint8Array());
     console.log(`${allSpans.length} spans written as OTLP JSON to ${args.otlpJson}`);
   }
   if (failures.length > 0) {

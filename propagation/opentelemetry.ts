@@ -75,4 +75,4 @@ export const { AsyncLocalStorageContextManager } = contextAsyncHooks;
 /** The instrumentation scope of the spans worker-otp records itself. */
 export const INSTRUMENTATION_NAME = 'worker-otp';
 /** Kept in step with package.json (a test checks). */
-export const INSTRUMENTATION_VERSION = '0.1.0';
+export const INSTRUMENTATION_VERSION = '0.2.0';

@@ -20,11 +20,15 @@ export interface NodeMessageEndpoint {
   start?: () => void;
 }
 
-/** A DOM-style endpoint (`addEventListener` with `{ data }` events), as Comlink's `Endpoint`. */
+/**
+ * A DOM-style endpoint (`addEventListener` with `{ data }` events): the shape of Comlink's
+ * `Endpoint` (its listeners are the DOM's, hence `any`), written here so that worker-otp's
+ * types do not need Comlink installed.
+ */
 export interface EventEndpoint {
-  postMessage(message: unknown, transfer?: readonly unknown[]): void;
-  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
-  removeEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  postMessage(message: any, transfer?: readonly any[]): void;
+  addEventListener(type: string, listener: any, options?: object): void;
+  removeEventListener(type: string, listener: any, options?: object): void;
   start?: () => void;
 }
 

@@ -11,7 +11,6 @@
  */
 import { isMainThread } from 'node:worker_threads';
 import type { Context, Span } from '@opentelemetry/api';
-import type { Endpoint } from 'comlink';
 import { INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION, SpanKind, SpanStatusCode, context, trace } from '../propagation/opentelemetry';
 import { envelope, isEndpointEnvelope, type EndpointEnvelope } from './envelopes';
 import { FlushRequests, answerFlush } from './flush';
@@ -19,7 +18,7 @@ import { isNodeEndpoint, portOf, type EventEndpoint, type NodeMessageEndpoint, t
 import { threadOutbox } from './span-outbox';
 import { openSpans, openTrace, postWithSpans, stampTrace } from './stamp';
 
-export type { NodeMessageEndpoint } from './port';
+export type { EventEndpoint, NodeMessageEndpoint } from './port';
 
 /** Options for {@link tracedEndpoint}. */
 export interface TracedEndpointOptions {
@@ -93,7 +92,7 @@ function callListener(listener: Listener, event: { data: unknown }): void {
  * Both ends must be wrapped. Messages that did not come through a traced endpoint are
  * passed to listeners unchanged.
  */
-export function tracedEndpoint(endpoint: Endpoint | NodeMessageEndpoint, options: TracedEndpointOptions = {}): Endpoint {
+export function tracedEndpoint(endpoint: EventEndpoint | NodeMessageEndpoint, options: TracedEndpointOptions = {}): EventEndpoint {
   return new TracedEndpoint(endpoint, options).asEndpoint();
 }
 
@@ -110,11 +109,11 @@ class TracedEndpoint {
   #unregister: (() => void) | undefined;
   #closed = false;
 
-  constructor(inner: Endpoint | NodeMessageEndpoint, options: TracedEndpointOptions) {
+  constructor(inner: EventEndpoint | NodeMessageEndpoint, options: TracedEndpointOptions) {
     if (inner === null || typeof inner !== 'object' || typeof inner.postMessage !== 'function') {
       throw new TypeError('worker-otp: tracedEndpoint(endpoint) needs a Worker, a MessagePort or a Comlink Endpoint');
     }
-    this.#inner = inner as EventEndpoint | NodeMessageEndpoint;
+    this.#inner = inner;
     this.#port = portOf(this.#inner);
     this.#spanPrefix = options.name ?? 'comlink';
     this.#peerIsParent = (options.peer ?? (isMainThread ? 'child' : 'parent')) === 'parent';
@@ -128,13 +127,13 @@ class TracedEndpoint {
     }
   }
 
-  asEndpoint(): Endpoint {
+  asEndpoint(): EventEndpoint {
     return {
       postMessage: (message: unknown, transfer?: readonly unknown[]) => this.#send(message, transfer),
       addEventListener: (_type: string, listener: Listener) => this.#addListener(listener),
       removeEventListener: (_type: string, listener: Listener) => this.#removeListener(listener),
       start: () => this.#inner.start?.(),
-    } as Endpoint;
+    };
   }
 
   #send(message: unknown, transfer?: readonly unknown[]): void {

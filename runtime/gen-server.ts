@@ -17,7 +17,7 @@ export class GenServer<D extends GenServerDefinition = GenServerDefinition> {
   readonly #record: ProcessRecord;
   readonly #callTimeoutMs: number;
 
-  /** @internal Use {@link startGenServer}. */
+  /** Made by {@link startGenServer}; not for direct use. */
   constructor(record: ProcessRecord, callTimeoutMs: number) {
     this.#record = record;
     this.pid = makePid(record.pid);

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { basename, extname, join, resolve as resolvePath } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { NameAlreadyRegisteredError, StartError, describeExitReason, describeValue, isDataCloneError, type ExitReason } from '../errors';
 import { injectTraceCarrier } from '../propagation/trace-carrier';
@@ -10,6 +9,7 @@ import { DEFAULT_CALL_TIMEOUT_MS } from './client';
 import { joinAppTelemetry } from './app-telemetry';
 import { GenServer } from './gen-server';
 import type { ProcessRecord } from './process-record';
+import { moduleExists, toFilePath, type ModulePath } from './module-path';
 import { processTable } from './process-table';
 import { threadProcessOptions } from './thread-options';
 
@@ -59,8 +59,10 @@ function validateStartOptions(options: StartOptions): void {
  * Starts a GenServer in its own worker thread and resolves once its `init` has completed
  * (OTP's `GenServer.start_link/3`, without the link: use a supervisor or `monitor`).
  *
- * `modulePath` is a compiled JavaScript module (CommonJS or ESM) whose default export is
- * a `defineGenServer(...)` definition; relative paths resolve from the current directory.
+ * `modulePath` names a JavaScript module (CommonJS or ESM) whose default export is a
+ * `defineGenServer(...)` definition: an absolute path, a `file:` URL (string or `URL`), or
+ * a path relative to the working directory (see {@link ModulePath}). A TypeScript module
+ * works when the application runs under a TypeScript loader, which the thread inherits.
  * Type the client by the definition: `startGenServer<typeof import('./cache').default>(...)`.
  *
  * Rejects with a `StartError`: `ERR_MODULE_NOT_FOUND`, `ERR_MODULE_LOAD`,
@@ -69,17 +71,14 @@ function validateStartOptions(options: StartOptions): void {
  * `NameAlreadyRegisteredError`. The thread is gone whenever start rejects.
  */
 export async function startGenServer<D extends GenServerDefinition = GenServerDefinition>(
-  modulePath: string,
+  modulePath: ModulePath,
   initArg: InitArgOf<D>,
   options: StartOptions = {},
 ): Promise<GenServer<D>> {
   validateStartOptions(options);
   joinAppTelemetry();
-  if (typeof modulePath !== 'string' || modulePath.length === 0) {
-    throw new TypeError(`worker-otp start: modulePath must be the path of a GenServer module; got ${describeValue(modulePath)}`);
-  }
-  const absolutePath = resolvePath(modulePath);
-  if (!existsSync(absolutePath)) throw StartError.moduleNotFound(absolutePath);
+  const absolutePath = toFilePath(modulePath, 'startGenServer(modulePath)');
+  if (!moduleExists(absolutePath)) throw StartError.moduleNotFound(absolutePath);
   const { name, initAfter } = options;
   if (name !== undefined) {
     const holder = processTable.registry.whereis(name);

@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { reportConfigProblem } from '../telemetry/config-warning';
+import type { SdkSpanExporter } from '../telemetry/sdk-types';
 import { samplerConfigFromEnv, validateSamplerConfig, type SamplerConfig } from '../telemetry/record/sampling';
 
 /**
@@ -8,7 +8,7 @@ import { samplerConfigFromEnv, validateSamplerConfig, type SamplerConfig } from 
  * `none` (recorded for propagation, not exported), `memory` (kept in a bounded buffer
  * for the program to render), or an exporter of your own.
  */
-export type ExporterChoice = 'otlp' | 'console' | 'none' | 'memory' | SpanExporter;
+export type ExporterChoice = 'otlp' | 'console' | 'none' | 'memory' | SdkSpanExporter;
 
 /**
  * Telemetry settings. Every field is optional: what is not given in code comes from the

@@ -1,5 +1,4 @@
-import type { Endpoint } from 'comlink';
-import { tracedEndpoint as protocolTracedEndpoint, type NodeMessageEndpoint, type TracedEndpointOptions } from '../protocol/traced-endpoint';
+import { tracedEndpoint as protocolTracedEndpoint, type EventEndpoint, type NodeMessageEndpoint, type TracedEndpointOptions } from '../protocol/traced-endpoint';
 import { joinAppTelemetry } from './app-telemetry';
 
 /**
@@ -9,7 +8,7 @@ import { joinAppTelemetry } from './app-telemetry';
  * Worker of your own should be created once that is set up, so that its thread can record
  * too.
  */
-export function tracedEndpoint(endpoint: Endpoint | NodeMessageEndpoint, options?: TracedEndpointOptions): Endpoint {
+export function tracedEndpoint(endpoint: EventEndpoint | NodeMessageEndpoint, options?: TracedEndpointOptions): EventEndpoint {
   joinAppTelemetry();
   return protocolTracedEndpoint(endpoint, options);
 }

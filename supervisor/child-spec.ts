@@ -3,6 +3,7 @@ import { describeValue } from '../errors';
 import type { ExitReason, StopReason } from '../errors/exit-reason';
 import type { GenServerDefinition, InitArgOf } from '../protocol/gen-server-definition';
 import type { Pid } from '../protocol/pid';
+import type { ModulePath } from '../runtime/module-path';
 import { startGenServer, type StartOptions } from '../runtime/start-gen-server';
 
 /**
@@ -94,7 +95,7 @@ export function resolveChildSpec(spec: ChildSpec, field: string): ResolvedChildS
 /** A worker child: a GenServer module started with `startGenServer`, restarted early (see `ChildSpec.startEarly`). */
 export function workerChild<D extends GenServerDefinition = GenServerDefinition>(
   id: string,
-  modulePath: string,
+  modulePath: ModulePath,
   initArg: InitArgOf<D>,
   options: Omit<StartOptions, 'initAfter'> & { readonly restart?: RestartType; readonly shutdown?: ShutdownSpec } = {},
 ): ChildSpec {

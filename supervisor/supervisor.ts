@@ -57,7 +57,7 @@ interface ChildState {
   restarts: number;
 }
 
-/** @internal How DynamicSupervisor differs: children leave when they are not restarted. */
+/** How DynamicSupervisor differs from a Supervisor: children leave when they are not restarted. */
 export interface SupervisorBehaviour {
   readonly removeWhenDone: boolean;
 }
@@ -104,7 +104,7 @@ export class Supervisor implements SupervisedChild {
   readonly #exited: Promise<ExitReason>;
   #markExited!: (reason: ExitReason) => void;
 
-  /** @internal Use {@link Supervisor.start}. */
+  /** Made by {@link Supervisor.start}; not for direct use. */
   constructor(options: Required<SupervisorOptions>, behaviour: SupervisorBehaviour) {
     this.pid = makePid(processTable.registry.allocatePid());
     this.name = options.name;

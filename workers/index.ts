@@ -45,4 +45,4 @@ export { isNormalExit, describeExitReason } from './thread-runtime';
 export type { ExitReason, StopReason } from '../errors';
 export { startWorkerTelemetry, tracedEndpoint } from './thread-runtime';
 export type { WorkerTelemetry, WorkerTelemetryOptions } from './worker-telemetry';
-export type { TracedEndpointOptions, NodeMessageEndpoint } from '../protocol/traced-endpoint';
+export type { TracedEndpointOptions, NodeMessageEndpoint, EventEndpoint } from '../protocol/traced-endpoint';

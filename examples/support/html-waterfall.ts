@@ -1,5 +1,5 @@
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { FinishedSpan as ReadableSpan } from '../../index';
 
 const STATUS_ERROR = 2;
 const ROW_HEIGHT = 22;

@@ -1,5 +1,5 @@
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { FinishedSpan as ReadableSpan } from '../../index';
 
 /** How {@link printTraces} writes. */
 export interface PrintOptions {

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve as resolvePath } from 'node:path';
+import { join } from 'node:path';
 import type { ResourceLimits } from 'node:worker_threads';
 import { SpanKind, context, type Span } from '@opentelemetry/api';
 import { Piscina } from 'piscina';
@@ -14,6 +13,7 @@ import { ATTR_TASK_EXPORT, ATTR_TASK_MODULE } from '../../telemetry/record/attri
 import { recordFailure } from '../../telemetry/record/run-in-span';
 import { runtimeTracer } from '../../telemetry/record/runtime-tracer';
 import { joinAppTelemetry } from '../../runtime/app-telemetry';
+import { moduleExists, toFilePath } from '../../runtime/module-path';
 import { threadProcessOptions } from '../../runtime/thread-options';
 import { TaskDispatcher, dispatchedPoolOptions } from './task-dispatcher';
 import { DEFAULT_TASK_TIMEOUT_MS, Task, type TaskArgs, type TaskOutcome, type TaskRef, type TaskResult } from './task';
@@ -61,16 +61,14 @@ export interface MapOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-/** Absolute module paths known to exist: only positive answers, so a module built later is found on the next submit. */
+/** Module paths known to exist: only positive answers, so a module built later is found on the next submit. */
 const existingModules = new Set<string>();
 
 function requireModule(modulePath: string): string {
   if (existingModules.has(modulePath)) return modulePath;
-  const absolute = resolvePath(modulePath);
-  if (!existingModules.has(absolute)) {
-    if (!existsSync(absolute)) throw TaskModuleError.notFound(absolute);
-    existingModules.add(absolute);
-  }
+  const absolute = toFilePath(modulePath, 'task.module');
+  if (!moduleExists(absolute)) throw TaskModuleError.notFound(absolute);
+  existingModules.add(absolute);
   return absolute;
 }
 
@@ -336,7 +334,7 @@ function endSpan(span: Span | undefined, error: unknown): unknown {
 export class NolinkTask<R> {
   readonly #task: Task<R>;
 
-  /** @internal */
+  /** Made by `TaskSupervisor.asyncNolink`; not for direct use. */
   constructor(task: Task<R>) {
     this.#task = task;
   }

@@ -1,6 +1,7 @@
 import { describeValue } from '../../errors';
 import { TaskCancelledError, TaskTimeoutError } from '../../errors';
 import { startTimeout, validateTimeout } from '../../protocol/timeouts';
+import { toFilePath, type ModulePath } from '../../runtime/module-path';
 
 /**
  * Names a task: an exported function of a module, since closures cannot cross threads.
@@ -8,6 +9,7 @@ import { startTimeout, validateTimeout } from '../../protocol/timeouts';
  * arguments and results are checked where the task is started.
  */
 export interface TaskRef<F extends (...args: any[]) => unknown = (...args: any[]) => unknown> {
+  /** The module's absolute path. */
   readonly module: string;
   readonly export: string;
   /** Type-level only: the export's signature. */
@@ -20,19 +22,22 @@ export type TaskArgs<T> = T extends TaskRef<infer F> ? Parameters<F> : never;
 export type TaskResult<T> = T extends TaskRef<infer F> ? Awaited<ReturnType<F>> : never;
 
 /**
- * Names `exportName` of the module at `modulePath` (compiled JavaScript) as a task:
+ * Names `exportName` of the module at `modulePath` as a task. The path is an absolute
+ * path, a `file:` URL (string or `URL`), or a path relative to the working directory (see
+ * `ModulePath`); it is made absolute here:
  *
  * ```ts
- * const fetchUser = taskRef<typeof import('./tasks'), 'fetchUser'>(join(__dirname, 'tasks.js'), 'fetchUser');
+ * const fetchUser = taskRef<typeof Tasks, 'fetchUser'>(require.resolve('./tasks'), 'fetchUser'); // CommonJS
+ * const render = taskRef<typeof Tasks, 'render'>(new URL('./tasks.js', import.meta.url), 'render'); // ES module
  * ```
  */
 export function taskRef<M, K extends keyof M & string>(
-  modulePath: string,
+  modulePath: ModulePath,
   exportName: K,
 ): TaskRef<M[K] extends (...args: any[]) => unknown ? M[K] : never> {
-  if (typeof modulePath !== 'string' || modulePath.length === 0) throw new TypeError(`worker-otp task: modulePath must be a path; got ${describeValue(modulePath)}`);
+  const module = toFilePath(modulePath, 'taskRef(modulePath)');
   if (typeof exportName !== 'string' || exportName.length === 0) throw new TypeError(`worker-otp task: exportName must be a name; got ${describeValue(exportName)}`);
-  return Object.freeze({ module: modulePath, export: exportName });
+  return Object.freeze({ module, export: exportName });
 }
 
 /**
@@ -56,7 +61,7 @@ export class Task<R> {
   readonly #cancel: (reason: Error) => void;
   #settled: TaskOutcome<R> | undefined;
 
-  /** @internal Made by TaskSupervisor. */
+  /** Made by `TaskSupervisor`; not for direct use. */
   constructor(label: string, running: Promise<R>, cancel: (reason: Error) => void) {
     this.label = label;
     this.#cancel = cancel;

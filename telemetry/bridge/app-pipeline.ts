@@ -8,20 +8,19 @@
  *   `getActiveSpanProcessor()`, `resource` in SDK 1), so it is checked, never assumed.
  */
 import type { TracerProvider } from '@opentelemetry/api';
-import type { Resource } from '@opentelemetry/resources';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { SdkReadableSpan, SdkResource } from '../sdk-types';
 import { ProxyTracerProvider, trace } from '../../propagation/opentelemetry';
 import { isOwnGlobalProvider } from '../record/install-globals';
 
 /** The part of a span processor worker spans need. */
 export interface SpanSink {
-  onEnd(span: ReadableSpan): void;
+  onEnd(span: SdkReadableSpan): void;
 }
 
 /** An SDK pipeline worker spans can join. */
 export interface AppPipeline {
   readonly sink: SpanSink;
-  readonly resource: Resource;
+  readonly resource: SdkResource;
 }
 
 /** The provider's delegate when it is the API's proxy (what `trace.getTracerProvider()` returns). */
@@ -33,8 +32,8 @@ function isSink(value: unknown): value is SpanSink {
   return typeof (value as SpanSink | null)?.onEnd === 'function';
 }
 
-function isResource(value: unknown): value is Resource {
-  return typeof (value as Resource | null)?.attributes === 'object';
+function isResource(value: unknown): value is SdkResource {
+  return typeof (value as SdkResource | null)?.attributes === 'object';
 }
 
 /** The SDK pipeline of `provider` (by default the registered one), if it is an SDK tracer provider. */

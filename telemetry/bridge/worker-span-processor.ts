@@ -1,6 +1,5 @@
 import type { Context } from '@opentelemetry/api';
-import type { Resource } from '@opentelemetry/resources';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { SdkReadableSpan, SdkResource, SdkSpanProcessor } from '../sdk-types';
 import { threadOutbox } from '../../protocol/span-outbox';
 import { sdkPipelineOf, type AppPipeline } from './app-pipeline';
 
@@ -34,11 +33,11 @@ export function registeredWorkerSpanProcessor(): AppPipeline | undefined {
  * use it when that is not possible (a provider of your own making) or to have flushes
  * include the worker threads.
  */
-export class WorkerSpanProcessor implements SpanProcessor {
-  readonly #inner: SpanProcessor;
-  #resource: Resource | undefined;
+export class WorkerSpanProcessor implements SdkSpanProcessor {
+  readonly #inner: SdkSpanProcessor;
+  #resource: SdkResource | undefined;
 
-  constructor(inner: SpanProcessor, options: { readonly resource?: Resource } = {}) {
+  constructor(inner: SdkSpanProcessor, options: { readonly resource?: SdkResource } = {}) {
     if (inner === null || typeof inner !== 'object' || typeof inner.onEnd !== 'function') {
       throw new TypeError('worker-otp: new WorkerSpanProcessor(processor) needs the span processor to wrap, e.g. a BatchSpanProcessor');
     }
@@ -53,12 +52,12 @@ export class WorkerSpanProcessor implements SpanProcessor {
     return resource ? { sink: this.#inner, resource } : undefined;
   }
 
-  onStart(span: Span, parentContext: Context): void {
+  onStart(span: SdkReadableSpan, parentContext: Context): void {
     this.#resource ??= span.resource;
     this.#inner.onStart(span, parentContext);
   }
 
-  onEnd(span: ReadableSpan): void {
+  onEnd(span: SdkReadableSpan): void {
     this.#resource ??= span.resource;
     this.#inner.onEnd(span);
   }

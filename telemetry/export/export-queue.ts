@@ -1,6 +1,7 @@
 import { TraceFlags, context, diag } from '@opentelemetry/api';
-import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { suppressTracing } from '../../propagation/w3c-propagator';
+import type { ExportStats } from './export-stats';
+import { EXPORT_FAILED, EXPORT_SUCCESS, type SdkExportResult, type SdkReadableSpan, type SdkSpanExporter, type SdkSpanProcessor } from '../sdk-types';
 import { isEncoded, type EncodedSpans } from '../../protocol/span-packet';
 import type { WireSpan } from '../../protocol/span-packet';
 
@@ -8,17 +9,17 @@ import type { WireSpan } from '../../protocol/span-packet';
  * What waits for export: a span of this thread's SDK, one recorded in wire form, or spans
  * another thread encoded (the last two only for an ItemExporter).
  */
-export type ExportItem = ReadableSpan | WireSpan | EncodedSpans;
+export type ExportItem = SdkReadableSpan | WireSpan | EncodedSpans;
 
 /**
- * An exporter for the queue: any SpanExporter (given SDK spans only), or one that also
+ * An exporter for the queue: any span exporter (given SDK spans only), or one that also
  * takes encoded spans (the OTLP exporter, the only one threads encode for).
  */
-export type QueueExporter = SpanExporter | ItemExporter;
+export type QueueExporter = SdkSpanExporter | ItemExporter;
 
 export interface ItemExporter {
   readonly acceptsEncoded: true;
-  export(items: ExportItem[], resultCallback: (result: ExportResult) => void): void;
+  export(items: ExportItem[], resultCallback: (result: SdkExportResult) => void): void;
   shutdown(): Promise<void>;
 }
 
@@ -39,16 +40,6 @@ export interface ExportQueueOptions {
   readonly exportTimeoutMs: number;
 }
 
-/** What the export queue has done so far. */
-export interface ExportStats {
-  /** Spans the exporter accepted. */
-  readonly exportedSpans: number;
-  /** Spans dropped because the queue was full (the collector slower than the program). */
-  readonly droppedSpans: number;
-  /** Spans lost in failed exports (collector down, refusing, or too slow). */
-  readonly failedSpans: number;
-}
-
 /**
  * The main thread's one export pipeline: spans from every thread enter here and leave
  * through one exporter in batches, one request at a time.
@@ -58,7 +49,7 @@ export interface ExportStats {
  * throws into the application: the first failure is reported through `diag`, the rest are
  * counted (see {@link ExportQueue.stats}).
  */
-export class ExportQueue implements SpanProcessor {
+export class ExportQueue implements SdkSpanProcessor {
   readonly #exporter: QueueExporter;
   readonly #options: ExportQueueOptions;
   #queue: ExportItem[] = [];
@@ -83,7 +74,7 @@ export class ExportQueue implements SpanProcessor {
 
   onStart(): void {}
 
-  onEnd(span: ReadableSpan): void {
+  onEnd(span: SdkReadableSpan): void {
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
     this.enqueue([span]);
   }
@@ -161,7 +152,7 @@ export class ExportQueue implements SpanProcessor {
 
   async #exportBatch(batch: ExportItem[], spans: number): Promise<void> {
     const result = await this.#exportWithTimeout(batch);
-    if (result.code === ExportResultCode.SUCCESS) {
+    if (result.code === EXPORT_SUCCESS) {
       this.#exported += spans;
       return;
     }
@@ -174,14 +165,14 @@ export class ExportQueue implements SpanProcessor {
     this.#failed += spans;
   }
 
-  #exportWithTimeout(batch: ExportItem[]): Promise<ExportResult> {
-    return new Promise<ExportResult>((resolve) => {
+  #exportWithTimeout(batch: ExportItem[]): Promise<SdkExportResult> {
+    return new Promise<SdkExportResult>((resolve) => {
       const timer = setTimeout(
-        () => resolve({ code: ExportResultCode.FAILED, error: new Error(`export timed out after ${this.#options.exportTimeoutMs} ms`) }),
+        () => resolve({ code: EXPORT_FAILED, error: new Error(`export timed out after ${this.#options.exportTimeoutMs} ms`) }),
         this.#options.exportTimeoutMs,
       );
       timer.unref();
-      const done = (result: ExportResult) => {
+      const done = (result: SdkExportResult) => {
         clearTimeout(timer);
         resolve(result);
       };
@@ -189,10 +180,10 @@ export class ExportQueue implements SpanProcessor {
       context.with(suppressTracing(context.active()), () => {
         try {
           // Threads encode spans only for an ItemExporter (see ThreadTelemetryConfig.encodeSpans),
-          // so a plain SpanExporter only ever gets this thread's SDK spans.
+          // so a plain span exporter only ever gets this thread's SDK spans.
           (this.#exporter as ItemExporter).export(batch, done);
         } catch (error) {
-          done({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
+          done({ code: EXPORT_FAILED, error: error instanceof Error ? error : new Error(String(error)) });
         }
       });
     });

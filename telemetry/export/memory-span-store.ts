@@ -1,13 +1,12 @@
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { EXPORT_SUCCESS, type SdkExportResult, type SdkReadableSpan, type SdkSpanExporter } from '../sdk-types';
 
 /**
  * The exporter used when no collector is configured: keeps the most recent finished
  * spans in memory, bounded, so a program can show its traces locally at the end.
  */
-export class MemorySpanStore implements SpanExporter {
+export class MemorySpanStore implements SdkSpanExporter {
   readonly #limit: number;
-  #spans: ReadableSpan[] = [];
+  #spans: SdkReadableSpan[] = [];
   #evicted = 0;
 
   constructor(limit: number) {
@@ -15,7 +14,7 @@ export class MemorySpanStore implements SpanExporter {
   }
 
   /** The spans kept, oldest first. */
-  get spans(): readonly ReadableSpan[] {
+  get spans(): readonly SdkReadableSpan[] {
     return this.#spans;
   }
 
@@ -24,14 +23,14 @@ export class MemorySpanStore implements SpanExporter {
     return this.#evicted;
   }
 
-  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+  export(spans: SdkReadableSpan[], resultCallback: (result: SdkExportResult) => void): void {
     this.#spans.push(...spans);
     const excess = this.#spans.length - this.#limit;
     if (excess > 0) {
       this.#spans.splice(0, excess);
       this.#evicted += excess;
     }
-    resultCallback({ code: ExportResultCode.SUCCESS });
+    resultCallback({ code: EXPORT_SUCCESS });
   }
 
   /** Forgets every kept span. */

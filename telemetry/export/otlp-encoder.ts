@@ -11,8 +11,7 @@
  * common/v1/common.proto, resource/v1/resource.proto, collector/trace/v1/trace_service.proto).
  */
 import type { Attributes, AttributeValue, HrTime, TraceState } from '@opentelemetry/api';
-import type { Resource } from '@opentelemetry/resources';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { SdkReadableSpan as ReadableSpan, SdkResource as Resource } from '../sdk-types';
 import { isEncoded, type EncodedSpans, type WireScope, type WireSpan, type WireSpanEvent } from '../../protocol/span-packet';
 
 const WIRE_VARINT = 0;

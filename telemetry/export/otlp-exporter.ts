@@ -15,7 +15,7 @@ import {
   type IExportTraceServiceResponse,
   type ISerializer,
 } from '@opentelemetry/otlp-transformer';
-import type { Resource } from '@opentelemetry/resources';
+import type { SdkResource } from '../sdk-types';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { isEncoded } from '../../protocol/span-packet';
 import type { ExportItem, ItemExporter } from './export-queue';
@@ -29,7 +29,7 @@ export interface OtlpExporterOptions {
   readonly url?: string | undefined;
   readonly timeoutMillis: number;
   /** The resource spans encoded by other threads are exported under. */
-  readonly resource: Resource;
+  readonly resource: SdkResource;
 }
 
 /** Counts spans for OpenTelemetry's exporter metrics, whichever form they are in. */

@@ -1,6 +1,5 @@
 import type { HrTime, Link, SpanContext } from '@opentelemetry/api';
-import type { Resource } from '@opentelemetry/resources';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { SdkReadableSpan, SdkResource } from '../sdk-types';
 import { W3CTraceState } from '../../propagation/trace-state';
 import type { WireSpan, WireSpanContext } from '../../protocol/span-packet';
 
@@ -28,7 +27,7 @@ function durationOf(start: HrTime, end: HrTime): HrTime {
  * Rebuilds a span that arrived from another thread, under this thread's resource, so
  * every span leaves through one exporter as one service.
  */
-export function fromWireSpan(wire: WireSpan, resource: Resource): ReadableSpan {
+export function fromWireSpan(wire: WireSpan, resource: SdkResource): SdkReadableSpan {
   const spanContext = fromWireContext(wire.context);
   const links: Link[] = wire.links.map((link) => ({
     context: fromWireContext(link.context),

@@ -1,0 +1,84 @@
+/**
+ * worker-otp as users get it: the packed tarball (what `npm publish` would upload),
+ * installed with npm into a fresh project, and used from TypeScript CommonJS (node10 and
+ * node16 resolution), TypeScript ESM (nodenext) and plain JavaScript ESM, each compiled
+ * with `skipLibCheck: false` and run: a GenServer from a compiled module, a call, a `map`
+ * over a TaskSupervisor, everything stopped.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+const PROJECTS = join(__dirname, 'projects');
+const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+const EXPECTED = { total: 42, squares: [1, 4, 9], errors: 'function' };
+
+let base: string;
+let packed: string[];
+
+beforeAll(() => {
+  base = mkdtempSync(join(tmpdir(), 'worker-otp-consumers-'));
+  // `npm test` has just built dist/: pack it as it is (prepare would build it again).
+  const [pack] = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', base], { cwd: ROOT, encoding: 'utf8' })) as Array<{
+    filename: string;
+    files: Array<{ path: string }>;
+  }>;
+  packed = pack!.files.map((file) => file.path);
+  writeFileSync(
+    join(base, 'package.json'),
+    JSON.stringify({ name: 'consumers', private: true, dependencies: { 'worker-otp': `file:./${pack!.filename}`, '@opentelemetry/api': '~1.9.1' } }),
+  );
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: base, timeout: 240_000, stdio: 'pipe' });
+}, 300_000);
+
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+/** A project folder in the install, from the given source folders (later ones win). */
+function project(name: string, ...sources: string[]): string {
+  const directory = join(base, name);
+  mkdirSync(directory, { recursive: true });
+  for (const source of sources) for (const file of readdirSync(join(PROJECTS, source))) copyFileSync(join(PROJECTS, source, file), join(directory, file));
+  return directory;
+}
+
+function compile(directory: string, tsconfig = 'tsconfig.json'): void {
+  execFileSync(process.execPath, [TSC, '-p', join(directory, tsconfig), '--typeRoots', join(ROOT, 'node_modules', '@types')], { cwd: directory, encoding: 'utf8', stdio: 'pipe' });
+}
+
+function run(directory: string, script: string): unknown {
+  return JSON.parse(execFileSync(process.execPath, [script], { cwd: directory, encoding: 'utf8', timeout: 60_000 }));
+}
+
+it('ships what runs, and nothing else: no tests, examples, bench or TypeScript sources', () => {
+  for (const file of ['package.json', 'README.md', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts', 'dist/esm/index.mjs', 'dist/esm/index.d.mts', 'dist/esm/workers.mjs', 'dist/workers/index.js', 'dist/workers/thread-runtime.js', 'dist/workers/gen-server-thread.js', 'dist/workers/task-thread.js', 'dist/vendor/opentelemetry-api.js']) {
+    expect(packed).toContain(file);
+  }
+  expect(packed.filter((file) => /^dist\/(tests|bench|examples)\//.test(file))).toEqual([]);
+  expect(packed.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))).toEqual([]);
+  expect(packed.filter((file) => !file.startsWith('dist/') && !['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE'].includes(file))).toEqual([]);
+});
+
+it('installs with its one runtime dependency and the API it shares with the app', () => {
+  const installed = readdirSync(join(base, 'node_modules')).filter((name) => !name.startsWith('.'));
+  expect(installed).toEqual(expect.arrayContaining(['worker-otp', 'piscina', '@opentelemetry']));
+  expect(readdirSync(join(base, 'node_modules', '@opentelemetry'))).toEqual(['api']);
+});
+
+it.each(['node10', 'node16'])('TypeScript CommonJS with %s resolution', (resolution) => {
+  const directory = project(`ts-cjs-${resolution}`, 'shared', 'ts-cjs');
+  compile(directory, `tsconfig.${resolution}.json`);
+  expect(run(directory, 'out/main.js')).toEqual(EXPECTED);
+});
+
+it('TypeScript ES modules with nodenext resolution, modules named by import.meta URLs', () => {
+  const directory = project('ts-esm', 'shared', 'ts-esm');
+  compile(directory);
+  expect(run(directory, 'out/main.js')).toEqual(EXPECTED);
+});
+
+it('plain JavaScript ES modules', () => {
+  const directory = project('js-esm', 'js-esm');
+  expect(run(directory, 'main.js')).toEqual(EXPECTED);
+});

@@ -1,0 +1,3 @@
+export function square(value) {
+  return value * value;
+}

@@ -1,0 +1,16 @@
+import { TaskSupervisor, startGenServer, taskRef, type GenServer } from 'worker-otp';
+import { NoProcessError } from 'worker-otp/workers';
+import type Counter from './server';
+import type * as Tasks from './tasks';
+
+async function main(): Promise<void> {
+  const counter: GenServer<typeof Counter> = await startGenServer<typeof Counter>(require.resolve('./server'), 40);
+  const total: number = await counter.call({ type: 'add', by: 2 });
+  const tasks = TaskSupervisor.start({ name: 'squares', maxThreads: 2 });
+  const squares: number[] = await tasks.map([1, 2, 3], taskRef<typeof Tasks, 'square'>(require.resolve('./tasks'), 'square'));
+  await counter.stop();
+  await tasks.shutdown();
+  console.log(JSON.stringify({ total, squares, errors: typeof NoProcessError }));
+}
+
+void main();
