@@ -21,7 +21,7 @@ import { ClockedTracer } from '../telemetry/bridge/clocked-tracer';
 import { samplerConfigFromEnv } from '../telemetry/record/sampling';
 import { createClockAnchor } from '../telemetry/record/shared-clock';
 import { setRuntimeTracer } from '../telemetry/record/runtime-tracer';
-import { SpanRelay } from '../telemetry/relay/span-relay';
+import { DEFAULT_MAX_PENDING, DEFAULT_SEND_DELAY_MS, SpanRelay } from '../telemetry/relay/span-relay';
 import { publishThreadConfig } from '../telemetry/thread-config';
 
 const PROBE = createContextKey('worker-otp: context manager probe');
@@ -48,11 +48,6 @@ export function joinAppTelemetry(): void {
   const clock = createClockAnchor();
   setThreadOutbox(new SpanRelay({ deliver: (spans) => bridge.deliver(spans) }));
   setRuntimeTracer(new ClockedTracer(trace.getTracer(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION), clock));
-  publishThreadConfig({ sampler: samplerConfigFromEnv(process.env), clock, maxPendingSpans: 4096, sendDelayMs: 200, encodeSpans: false });
+  publishThreadConfig({ sampler: samplerConfigFromEnv(process.env), clock, maxPendingSpans: DEFAULT_MAX_PENDING, sendDelayMs: DEFAULT_SEND_DELAY_MS, encodeSpans: false });
   joined = bridge;
-}
-
-/** Whether worker-otp has joined the application's OpenTelemetry (library mode). */
-export function joinedAppTelemetry(): boolean {
-  return joined !== undefined;
 }

@@ -12,31 +12,7 @@ export { tracedEndpoint } from '../protocol/traced-endpoint';
 export { defineGenServer } from '../protocol/gen-server-definition';
 export { makePid } from '../protocol/pid';
 export { self, call, cast, send, reply, sendAfter } from './process-api';
-export {
-  WorkerOtpError,
-  RemoteError,
-  CallTimeoutError,
-  NoProcessError,
-  ProcessExitError,
-  PayloadNotCloneableError,
-  NameAlreadyRegisteredError,
-  StartError,
-  InvalidReturnError,
-  UndefinedCallbackError,
-  ProcessContextError,
-  SupervisorError,
-  RestartIntensityError,
-  TaskTimeoutError,
-  TaskCancelledError,
-  TaskExitError,
-  TaskQueueFullError,
-  TaskModuleError,
-  TelemetryAlreadyStartedError,
-  TelemetryConflictError,
-  FlushTimeoutError,
-  isNormalExit,
-  describeExitReason,
-  formatPid,
-} from '../errors';
+// The whole catalogue: workers/index.ts names what the package exports of it.
+export * from '../errors';
 export { runGenServerHost } from './gen-server/host';
 export { createTaskHandler } from './tasks/task-host';

@@ -17,8 +17,10 @@ export interface SpanRelayOptions {
   readonly encode?: (spans: readonly WireSpan[]) => Uint8Array;
 }
 
-const DEFAULT_MAX_PENDING = 4096;
-const DEFAULT_SEND_DELAY_MS = 200;
+/** Spans a thread holds for the thread above before new ones are dropped. */
+export const DEFAULT_MAX_PENDING = 4096;
+/** How long spans wait for a message to ride on, in ms. */
+export const DEFAULT_SEND_DELAY_MS = 200;
 /** Past this many pending spans, they are sent at once rather than after the delay. */
 const SEND_NOW_THRESHOLD = 256;
 
