@@ -49,6 +49,10 @@ export {
   taskRef,
   awaitMany,
   DEFAULT_TASK_TIMEOUT_MS,
+  DEFAULT_TASK_SHUTDOWN_MS,
+  stopAll,
+  stopOnSignals,
+  DEFAULT_STOP_ALL_TIMEOUT_MS,
 } from './supervisor';
 export type {
   SupervisorOptions,
@@ -70,6 +74,8 @@ export type {
   TaskArgs,
   TaskResult,
   TaskOutcome,
+  StopAllOptions,
+  StopOnSignalsOptions,
 } from './supervisor';
 export { startTelemetry, currentTelemetry, Telemetry } from './runtime/telemetry';
 export type { TelemetryStats } from './runtime/telemetry';
@@ -93,6 +99,7 @@ export {
   NoProcessError,
   ProcessExitError,
   PayloadNotCloneableError,
+  MailboxFullError,
   NameAlreadyRegisteredError,
   StartError,
   InvalidReturnError,
@@ -102,6 +109,7 @@ export {
   RestartIntensityError,
   TaskTimeoutError,
   TaskCancelledError,
+  TaskSupervisorClosedError,
   TaskExitError,
   TaskQueueFullError,
   TaskModuleError,
@@ -112,7 +120,7 @@ export {
   describeExitReason,
   formatPid,
 } from './errors';
-export type { ExitReason, StopReason, StopDetail, ProcessLabel, StartErrorCode, SupervisorErrorCode, TaskModuleErrorCode } from './errors';
+export type { ExitReason, StopReason, StopDetail, ProcessLabel, StartErrorCode, SupervisorErrorCode, TaskCancelledBy, TaskModuleErrorCode } from './errors';
 export { WorkerSpanProcessor } from './telemetry/bridge/worker-span-processor';
 
 // An application whose OpenTelemetry is set up before it loads worker-otp (a preload, a

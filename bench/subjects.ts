@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { startGenServer, type GenServer } from '../index';
+import { startGenServer, type GenServer, type StartOptions } from '../index';
 import type EchoServer from './fixtures/echo-server';
 
 export const fixture = (name: string) => join(__dirname, 'fixtures', `${name}.js`);
@@ -44,8 +44,8 @@ export async function rawSubject(): Promise<CallSubject> {
 }
 
 /** A GenServer, the same requests through the runtime. */
-export async function genServerSubject(): Promise<CallSubject> {
-  const server: GenServer<typeof EchoServer> = await startGenServer<typeof EchoServer>(fixture('echo-server'), undefined);
+export async function genServerSubject(options: StartOptions = {}): Promise<CallSubject> {
+  const server: GenServer<typeof EchoServer> = await startGenServer<typeof EchoServer>(fixture('echo-server'), undefined, options);
   return {
     request: (value) => server.call({ type: 'echo', value }),
     oneWay: () => server.cast({ type: 'tick' }),

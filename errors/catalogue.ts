@@ -98,6 +98,22 @@ export class PayloadNotCloneableError extends WorkerOtpError<'ERR_PAYLOAD_NOT_CL
   }
 }
 
+/**
+ * A process's mailbox holds its `maxMailbox` messages already: this one was not sent.
+ * Back-pressure: retry later, shed the load, or raise `maxMailbox`.
+ */
+export class MailboxFullError extends WorkerOtpError<'ERR_MAILBOX_FULL'> {
+  readonly maxMailbox: number;
+  constructor(target: ProcessLabel, maxMailbox: number) {
+    super(
+      'ERR_MAILBOX_FULL',
+      `worker-otp: the mailbox of ${describeProcess(target)} is full (maxMailbox ${maxMailbox}); the message was not sent. ` +
+        'Retry later, shed the load, or raise maxMailbox',
+    );
+    this.maxMailbox = maxMailbox;
+  }
+}
+
 /** A process name is already taken by a running process. */
 export class NameAlreadyRegisteredError extends WorkerOtpError<'ERR_NAME_TAKEN'> {
   readonly processName: string;
@@ -262,10 +278,38 @@ export class TaskTimeoutError extends WorkerOtpError<'ERR_TASK_TIMEOUT'> {
   }
 }
 
-/** A task was cancelled by `shutdown()` before it finished. */
+/** What cancelled a task: its own `shutdown()`, its supervisor's shutdown deadline, or an `AbortSignal`. */
+export type TaskCancelledBy = 'task_shutdown' | 'supervisor_shutdown' | 'abort_signal';
+
+/** A task was cancelled before it finished; `cancelledBy` says by what. A running task's thread was ended. */
 export class TaskCancelledError extends WorkerOtpError<'ERR_TASK_CANCELLED'> {
-  constructor(task: string) {
-    super('ERR_TASK_CANCELLED', `worker-otp task ${task}: cancelled by shutdown() before it finished`);
+  readonly cancelledBy: TaskCancelledBy;
+  private constructor(message: string, cancelledBy: TaskCancelledBy, cause?: unknown) {
+    super('ERR_TASK_CANCELLED', message, { cause });
+    this.cancelledBy = cancelledBy;
+  }
+
+  static byShutdown(task: string): TaskCancelledError {
+    return new TaskCancelledError(`worker-otp task ${task}: cancelled by shutdown() before it finished`, 'task_shutdown');
+  }
+
+  static bySupervisorShutdown(task: string, supervisor: string, timeoutMs: number): TaskCancelledError {
+    return new TaskCancelledError(
+      `worker-otp task ${task}: task supervisor ${supervisor} was shut down, and the task had not finished ${timeoutMs} ms later; it was cancelled. ` +
+        'Pass shutdown() a longer timeout, or Infinity, to let tasks finish',
+      'supervisor_shutdown',
+    );
+  }
+
+  static byAbortSignal(task: string, reason: unknown): TaskCancelledError {
+    return new TaskCancelledError(`worker-otp task ${task}: cancelled by its AbortSignal (${messageOf(reason)})`, 'abort_signal', reason);
+  }
+}
+
+/** A task was submitted to a task supervisor that is shut down, or shutting down: it was not started. */
+export class TaskSupervisorClosedError extends WorkerOtpError<'ERR_TASK_SUPERVISOR_CLOSED'> {
+  constructor(supervisor: string) {
+    super('ERR_TASK_SUPERVISOR_CLOSED', `worker-otp task supervisor ${supervisor}: it is shut down and takes no more tasks; start a new TaskSupervisor`);
   }
 }
 

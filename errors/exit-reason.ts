@@ -51,6 +51,16 @@ export function exitReasonFrom(reason: StopReason): ExitReason {
   return { type: 'stop', detail: reason };
 }
 
+/**
+ * The exit reason of a process whose callback threw (or rejected with) `thrown`. Any value
+ * is a reason: one that is not an error (`undefined`, `null`, a string) becomes an `Error`
+ * saying what it was, with the value as its `cause`.
+ */
+export function thrownReason(thrown: unknown): ExitReason {
+  const errorLike = typeof (thrown as Error | null)?.message === 'string' && typeof (thrown as Error | null)?.name === 'string';
+  return { type: 'error', error: errorLike ? (thrown as Error) : new Error(`non-error value thrown: ${describeValue(thrown)}`, { cause: thrown }) };
+}
+
 /** OTP's normal exits: `normal`, `shutdown`, `{shutdown, _}`. A transient child is not restarted after one. */
 export function isNormalExit(reason: ExitReason): boolean {
   return reason.type === 'normal' || reason.type === 'shutdown';

@@ -8,6 +8,7 @@ export {
   NoProcessError,
   ProcessExitError,
   PayloadNotCloneableError,
+  MailboxFullError,
   NameAlreadyRegisteredError,
   StartError,
   InvalidReturnError,
@@ -17,14 +18,15 @@ export {
   RestartIntensityError,
   TaskTimeoutError,
   TaskCancelledError,
+  TaskSupervisorClosedError,
   TaskExitError,
   TaskQueueFullError,
   TaskModuleError,
 } from './catalogue';
-export type { StartErrorCode, SupervisorErrorCode, TaskModuleErrorCode } from './catalogue';
+export type { StartErrorCode, SupervisorErrorCode, TaskCancelledBy, TaskModuleErrorCode } from './catalogue';
 export { describeValue, describeProcess, formatPid, messageOf } from './describe';
 export type { ProcessLabel } from './describe';
 export { toWireError, fromWireError, isDataCloneError } from './error-wire';
 export type { WireError } from './error-wire';
-export { isNormalExit, describeExitReason, exitReasonFrom, toWireExitReason, fromWireExitReason, NORMAL, SHUTDOWN, KILLED } from './exit-reason';
+export { isNormalExit, describeExitReason, exitReasonFrom, thrownReason, toWireExitReason, fromWireExitReason, NORMAL, SHUTDOWN, KILLED } from './exit-reason';
 export type { ExitReason, StopReason, StopDetail, WireExitReason } from './exit-reason';

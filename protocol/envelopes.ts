@@ -170,6 +170,8 @@ export interface ProcessStartData {
   readonly trace: WireContext;
   /** The thread starts now, and `init` waits for a `go` envelope (see `StartOptions.initAfter`). */
   readonly initAfterGo?: boolean;
+  /** With a `maxMailbox`: where the process counts the messages it takes (see `MailboxTakes`). */
+  readonly mailboxTaken?: SharedArrayBuffer;
 }
 
 // --- a TaskSupervisor and its pool threads ---

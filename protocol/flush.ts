@@ -8,6 +8,7 @@ import { FlushTimeoutError } from '../errors';
 import { diag } from '../propagation/opentelemetry';
 import { envelope, type FlushEnvelope, type FlushedEnvelope } from './envelopes';
 import { threadOutbox } from './span-outbox';
+import { startTimeout } from './timeouts';
 
 /** Flush requests this thread sent on one link, each answered by its id or given up after its timeout. */
 export class FlushRequests {
@@ -27,11 +28,10 @@ export class FlushRequests {
         this.#waiting.delete(id);
         resolve();
       };
-      const timer = setTimeout(() => {
+      const timer = startTimeout(timeoutMs, () => {
         diag.warn(new FlushTimeoutError(timeoutMs, peer).message);
         settle();
-      }, timeoutMs);
-      timer.unref();
+      });
       this.#waiting.set(id, settle);
       try {
         send(envelope.flush(id, timeoutMs));

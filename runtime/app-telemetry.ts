@@ -33,6 +33,19 @@ function contextManagerRegistered(): boolean {
 
 let joined: AppSpanBridge | undefined;
 
+/**
+ * In library mode: brings in every thread's spans (each within `timeoutMs`) and has the
+ * application's tracer provider export what it holds. The application's SDK stays up:
+ * shutting it down is the application's to do.
+ */
+export async function flushAppTelemetry(timeoutMs: number): Promise<void> {
+  if (joined === undefined) return;
+  await threadOutbox()?.flushDownstream(timeoutMs);
+  const provider = trace.getTracerProvider() as { getDelegate?: () => unknown };
+  const delegate = (typeof provider.getDelegate === 'function' ? provider.getDelegate() : provider) as { forceFlush?: () => Promise<void> };
+  await delegate.forceFlush?.();
+}
+
 /** Whether the application runs OpenTelemetry of its own (worker-otp's own setup aside). */
 export function appTelemetryPresent(): boolean {
   return joined !== undefined || appTracerProviderRegistered() || contextManagerRegistered();

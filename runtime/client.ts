@@ -45,7 +45,7 @@ function clientSpan(record: ProcessRecord, kind: 'call' | 'cast' | 'info'): Span
  *
  * Rejects, never hangs: `CallTimeoutError` (the process goes on; its late reply is
  * dropped), `NoProcessError`, `ProcessExitError` (the process exited before replying;
- * carries the reason), `PayloadNotCloneableError` (nothing was sent).
+ * carries the reason), `PayloadNotCloneableError` or `MailboxFullError` (nothing was sent).
  */
 export function call<Reply = unknown>(target: ProcessRef, request: unknown, options?: CallOptions): Promise<Reply> {
   return callProcess<Reply>(target, request, options, DEFAULT_CALL_TIMEOUT_MS);
@@ -72,7 +72,7 @@ export function callProcess<Reply>(target: ProcessRef | ProcessRecord, request: 
     const call = new ClientCall(record, span, resolve as (value: unknown) => void, reject);
     const ref = calls.add(call);
     try {
-      processTable.deliver(record, envelope.call(MAIN_PID, ref, request, stampTrace(span)), 'call request');
+      processTable.router.deliverMessage(record, envelope.call(MAIN_PID, ref, request, stampTrace(span)), 'call request');
     } catch (error) {
       calls.drop(ref);
       call.reject(error as Error);
@@ -86,7 +86,7 @@ function sendOneWay(kind: 'cast' | 'info', target: ProcessRef, message: unknown)
   const record = processTable.registry.require(target);
   const span = clientSpan(record, kind);
   try {
-    processTable.deliver(record, kind === 'cast' ? envelope.cast(message, stampTrace(span)) : envelope.info(message, stampTrace(span)), 'message');
+    processTable.router.deliverMessage(record, kind === 'cast' ? envelope.cast(message, stampTrace(span)) : envelope.info(message, stampTrace(span)), 'message');
   } catch (error) {
     if (span) recordFailure(span, error);
     throw error;
@@ -97,7 +97,8 @@ function sendOneWay(kind: 'cast' | 'info', target: ProcessRef, message: unknown)
 
 /**
  * Sends a request to a process's `handleCast` without waiting (OTP's `GenServer.cast/2`).
- * Throws `NoProcessError` or `PayloadNotCloneableError` at once; nothing is sent then.
+ * Throws `NoProcessError`, `PayloadNotCloneableError` or (a process started with
+ * `maxMailbox`) `MailboxFullError` at once; nothing is sent then.
  */
 export function cast(target: ProcessRef, message: unknown): void {
   sendOneWay('cast', target, message);
@@ -105,7 +106,8 @@ export function cast(target: ProcessRef, message: unknown): void {
 
 /**
  * Sends a plain message to a process's `handleInfo` (OTP's `send/2`). Throws
- * `NoProcessError` or `PayloadNotCloneableError` at once; nothing is sent then.
+ * `NoProcessError`, `PayloadNotCloneableError` or `MailboxFullError` at once; nothing is
+ * sent then.
  */
 export function send(target: ProcessRef, message: unknown): void {
   sendOneWay('info', target, message);

@@ -1,5 +1,5 @@
 import { diag } from '@opentelemetry/api';
-import { NoProcessError, toWireError } from '../errors';
+import { MailboxFullError, NoProcessError, toWireError } from '../errors';
 import { envelope, type RoutedCallEnvelope, type RoutedMessageEnvelope, type ToProcess } from '../protocol/envelopes';
 import type { From } from '../protocol/gen-server-definition';
 import { describeRef } from '../protocol/pid';
@@ -28,6 +28,23 @@ export class MessageRouter {
     post(record.port, message, what);
   }
 
+  /**
+   * Posts a call, cast or message to a process, counted into its mailbox when it has a
+   * `maxMailbox`: throws `MailboxFullError` when the mailbox is full (nothing is sent),
+   * or a typed error when the payload cannot be cloned.
+   */
+  deliverMessage(record: ProcessRecord, message: ToProcess, what: string): void {
+    const { mailbox } = record;
+    if (mailbox === undefined) return this.deliver(record, message, what);
+    if (!mailbox.tryAdd()) throw new MailboxFullError({ pid: record.pid, name: record.label }, mailbox.max);
+    try {
+      this.deliver(record, message, what);
+    } catch (error) {
+      mailbox.undo();
+      throw error;
+    }
+  }
+
   /** Forwards what process `sender` sent to another process. */
   route(sender: ProcessRecord, message: RoutedCallEnvelope | RoutedMessageEnvelope): void {
     const target = this.#registry.resolve(message.to);
@@ -39,9 +56,9 @@ export class MessageRouter {
       }
       target.inFlight.set(callKey(from), from);
       try {
-        this.deliver(target, envelope.forwardedCall(from, message), 'message');
+        this.deliverMessage(target, envelope.forwardedCall(from, message), 'message');
       } catch (error) {
-        // It was cloneable once, on its way here; a failure now is rare.
+        // A full mailbox; or a payload that was cloneable once, on its way here (rare).
         target.inFlight.delete(callKey(from));
         this.answer(from, { error: error as Error });
       }
@@ -53,6 +70,8 @@ export class MessageRouter {
     }
     try {
       this.deliver(target, envelope.forwardedMessage(message), 'message');
+      // Not refused when the mailbox is full: the sender has moved on, and OTP never drops a cast.
+      target.mailbox?.add();
     } catch {
       // A one-way message that cannot be forwarded is dropped, as OTP drops one to a dead process.
     }

@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { SpanContext } from '@opentelemetry/api';
 import type { ExitReason } from '../errors';
 import type { From } from '../protocol/gen-server-definition';
+import type { MailboxBound } from '../protocol/mailbox-counter';
 import type { Port } from '../protocol/port';
 
 /** Told once when a process exits, with why. */
@@ -30,6 +31,8 @@ export interface ProcessRecord {
   /** Calls from other processes delivered to it and not yet answered, by `callKey`. */
   readonly inFlight: Map<string, From>;
   readonly monitors: Set<ExitListener>;
+  /** With a `maxMailbox`: its bound, counting what is sent against what the thread took. */
+  readonly mailbox: MailboxBound | undefined;
   /** Startup: called when `init` has completed. */
   onReady: (() => void) | undefined;
 }

@@ -52,6 +52,11 @@ export class ProcessRegistry {
     return record;
   }
 
+  /** The processes not exiting, in start order. */
+  *live(): IterableIterator<ProcessRecord> {
+    for (const record of this.#processes.values()) if (record.exitReason === undefined) yield record;
+  }
+
   /** The record of a pid, exiting or not, while its thread is there. */
   get(pid: number): ProcessRecord | undefined {
     return this.#processes.get(pid);

@@ -1,6 +1,5 @@
-import type { Worker } from 'node:worker_threads';
 import { diag } from '@opentelemetry/api';
-import { CallTimeoutError, KILLED, ProcessExitError, describeExitReason, formatPid, fromWireError, fromWireExitReason, type ExitReason } from '../errors';
+import { CallTimeoutError, KILLED, ProcessExitError, thrownReason, describeExitReason, formatPid, fromWireError, fromWireExitReason, type ExitReason } from '../errors';
 import { CallBook } from '../protocol/call-book';
 import type { FromProcess, ToProcess } from '../protocol/envelopes';
 import { FlushRequests } from '../protocol/flush';
@@ -28,23 +27,19 @@ export class ProcessTable {
   readonly mainCalls = new CallBook<MainCall>((call, timeoutMs) => new CallTimeoutError({ pid: call.callee.pid, name: call.callee.name }, timeoutMs));
   /** Resolves each live record's `exiting`. */
   readonly #announceExit = new WeakMap<ProcessRecord, (reason: ExitReason) => void>();
-  readonly #flushes = new FlushRequests();
 
   /**
    * Adds a process whose thread was just created, with its name registered (the caller
    * checked the name is free). Wires its messages and its exit.
    */
-  add(pid: number, name: string | undefined, worker: Worker, autoSpans: boolean, label: string): ProcessRecord {
+  add(process: Pick<ProcessRecord, 'pid' | 'name' | 'worker' | 'autoSpans' | 'label' | 'mailbox'>): ProcessRecord {
+    const { pid, worker } = process;
     let markExited!: (reason: ExitReason) => void;
     let markExiting!: (reason: ExitReason) => void;
     const record: ProcessRecord = {
-      pid,
-      name,
-      worker,
+      ...process,
       port: portOf(worker),
       threadId: worker.threadId,
-      autoSpans,
-      label,
       lastSpan: undefined,
       exitReason: undefined,
       exiting: new Promise<ExitReason>((resolve) => (markExiting = resolve)),
@@ -55,14 +50,19 @@ export class ProcessTable {
     };
     this.registry.add(record);
     this.#announceExit.set(record, markExiting);
-    const unregisterFlush = threadOutbox()?.addDownstream({ requestFlush: (timeoutMs) => this.#requestFlush(record, timeoutMs) });
-    worker.on('message', (message: FromProcess) => this.#receive(record, message));
-    worker.on('error', (error: Error & { code?: string }) => {
-      // An uncaught error outside any callback, or the heap limit: the thread is dying.
-      this.#markExiting(record, error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? { type: 'out_of_memory' } : { type: 'error', error });
+    // One set of flush requests per process, settled all at once when it exits: no
+    // listener per request (20,000 flushes over four processes kept ~25 MB that way).
+    const flushes = new FlushRequests();
+    const unregisterFlush = threadOutbox()?.addDownstream({ requestFlush: (timeoutMs) => this.#requestFlush(record, flushes, timeoutMs) });
+    worker.on('message', (message: FromProcess) => this.#receive(record, flushes, message));
+    worker.on('error', (error: unknown) => {
+      // An uncaught error outside any callback (any value), or the heap limit: the thread is dying.
+      this.#markExiting(record, (error as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY' ? { type: 'out_of_memory' } : thrownReason(error));
     });
     worker.once('exit', (code: number) => {
       unregisterFlush?.();
+      // A process that exits has sent what it had: its exit message carried it.
+      flushes.settleAll();
       this.#markExiting(record, { type: 'error', error: new Error(`the thread of ${formatPid(pid)} exited with code ${code} without saying why`) });
       this.registry.remove(record);
       const reason = record.exitReason!;
@@ -102,7 +102,7 @@ export class ProcessTable {
     this.#announceExit.delete(record);
   }
 
-  #receive(record: ProcessRecord, message: FromProcess): void {
+  #receive(record: ProcessRecord, flushes: FlushRequests, message: FromProcess): void {
     const spans = openSpans(message);
     if (spans) {
       const mark = markOfPacket(spans);
@@ -119,7 +119,7 @@ export class ProcessTable {
         this.#markExiting(record, fromWireExitReason(message.reason));
         return;
       case 'flushed':
-        this.#flushes.acknowledge(message.id);
+        flushes.acknowledge(message.id);
         return;
       case 'reply':
         // Usually from the called process; one it handed `from` to may answer instead.
@@ -137,13 +137,9 @@ export class ProcessTable {
     }
   }
 
-  #requestFlush(record: ProcessRecord, timeoutMs: number): Promise<void> {
+  #requestFlush(record: ProcessRecord, flushes: FlushRequests, timeoutMs: number): Promise<void> {
     if (record.exitReason !== undefined) return Promise.resolve();
-    return this.#flushes.request(timeoutMs, `${record.label} (${formatPid(record.pid)})`, (request) => {
-      // A process that exits meanwhile has sent what it had: its exit message carried it.
-      void record.exited.then(() => this.#flushes.acknowledge(request.id));
-      this.deliver(record, request, 'flush request');
-    });
+    return flushes.request(timeoutMs, `${record.label} (${formatPid(record.pid)})`, (request) => this.deliver(record, request, 'flush request'));
   }
 }
 

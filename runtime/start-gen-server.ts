@@ -3,6 +3,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { NameAlreadyRegisteredError, StartError, describeExitReason, describeValue, isDataCloneError, type ExitReason } from '../errors';
 import { injectTraceCarrier } from '../propagation/trace-carrier';
 import { envelope, type ProcessStartData } from '../protocol/envelopes';
+import { MailboxBound } from '../protocol/mailbox-counter';
 import type { GenServerDefinition, InitArgOf } from '../protocol/gen-server-definition';
 import { startTimeout, validateTimeout } from '../protocol/timeouts';
 import { DEFAULT_CALL_TIMEOUT_MS } from './client';
@@ -22,19 +23,33 @@ const HOST_PATH = join(__dirname, '..', 'workers', 'gen-server-thread.js');
 export interface StartOptions {
   /** Registers the process under this name; calls may then name it instead of its pid. */
   readonly name?: string;
-  /** How long `init` may take before the start fails and the thread is ended. Default 5000 ms. */
+  /**
+   * How long the process may take, from its thread running, to load its module and
+   * complete `init`; past it the start fails with `ERR_START_TIMEOUT` and the thread is
+   * ended. Not counted: Node's own thread bootstrap (which many concurrent starts slow
+   * down) and the wait for `initAfter`. Default 5000 ms.
+   */
   readonly startTimeoutMs?: number;
   /** Default timeout of calls through the returned client. Default 5000 ms. */
   readonly callTimeoutMs?: number;
   /** Heap and stack limits of the process's thread; exceeding them exits with `out_of_memory`. */
   readonly resourceLimits?: ResourceLimits;
+  /**
+   * The most messages (calls, casts, sends) that may wait for the process; past it, a
+   * call rejects and a cast or send from the main thread throws, with `MailboxFullError`,
+   * and nothing is sent: back-pressure, for a process fed faster than it serves. Casts
+   * and sends from other processes are not refused (their senders have moved on) but
+   * count. Costs a shared store per message in the process. Default: no bound (OTP's).
+   */
+  readonly maxMailbox?: number;
   /** Records the runtime's own spans for this process (calls, callbacks, init, terminate). Default true. */
   readonly autoSpans?: boolean;
   /**
    * Starts the thread and loads the module now, but runs `init` only once this settles:
    * a replacement boots while the process it replaces is still ending, and touches what
    * that one held only after it is gone. Supervisors pass the old child's exit here when
-   * a child spec sets `startEarly` (as `workerChild` does).
+   * a child spec sets `startEarly` (as `workerChild` does). The start waits for it as
+   * long as it takes; the start timeout runs from when it settled.
    */
   readonly initAfter?: Promise<unknown>;
 }
@@ -47,6 +62,10 @@ function validateStartOptions(options: StartOptions): void {
   }
   if (options.startTimeoutMs !== undefined) validateTimeout(options.startTimeoutMs, 'options.startTimeoutMs');
   if (options.callTimeoutMs !== undefined) validateTimeout(options.callTimeoutMs, 'options.callTimeoutMs');
+  const { maxMailbox } = options;
+  if (maxMailbox !== undefined && maxMailbox !== Infinity && (!Number.isInteger(maxMailbox) || maxMailbox < 1)) {
+    throw new RangeError(`worker-otp start: options.maxMailbox must be an integer >= 1, or Infinity; got ${describeValue(maxMailbox)}`);
+  }
   if (options.autoSpans !== undefined && typeof options.autoSpans !== 'boolean') {
     throw new TypeError(`worker-otp start: options.autoSpans must be a boolean; got ${describeValue(options.autoSpans)}`);
   }
@@ -79,13 +98,59 @@ export async function startGenServer<D extends GenServerDefinition = GenServerDe
   joinAppTelemetry();
   const absolutePath = toFilePath(modulePath, 'startGenServer(modulePath)');
   if (!moduleExists(absolutePath)) throw StartError.moduleNotFound(absolutePath);
-  const { name, initAfter } = options;
+  const { initAfter } = options;
+  const record = spawnProcess(absolutePath, initArg, options);
+  const { worker } = record;
+  const initMayRun = initAfter
+    ? initAfter.then(
+        () => sendGo(record),
+        () => sendGo(record),
+      )
+    : undefined;
+  const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+  await new Promise<void>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
+    const startClock = () => {
+      if (record.onReady === undefined || record.exitReason !== undefined) return;
+      timer = startTimeout(startTimeoutMs, () => {
+        // A main thread busy past the deadline runs this timer before the `ready` already
+        // waiting in the port: only a start still unanswered once that is read times out.
+        setImmediate(() => {
+          if (record.onReady === undefined || record.exitReason !== undefined) return;
+          timedOut = true;
+          processTable.markKilled(record);
+          void worker.terminate();
+        });
+      });
+    };
+    record.onReady = () => {
+      record.onReady = undefined;
+      if (timer) clearTimeout(timer);
+      // A ready that comes after the process was killed or said it exits is not a start.
+      if (record.exitReason === undefined) resolve();
+    };
+    worker.once('online', () => void (initMayRun ? initMayRun.then(startClock) : startClock()));
+    // A failed start rejects once the thread is gone and its name is free again; after a
+    // start resolved, this does nothing.
+    void record.exited.then((reason) => {
+      if (timer) clearTimeout(timer);
+      reject(timedOut ? StartError.timeout(record.label, startTimeoutMs) : startFailure(record, reason));
+    });
+  });
+  return new GenServer<D>(record, options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
+}
+
+/** Registers the process and creates its thread (synchronously: the name is checked and taken at once). */
+function spawnProcess(absolutePath: string, initArg: unknown, options: StartOptions): ProcessRecord {
+  const { name } = options;
   if (name !== undefined) {
     const holder = processTable.registry.whereis(name);
     if (holder !== undefined) throw new NameAlreadyRegisteredError(name, holder);
   }
   const pid = processTable.registry.allocatePid();
   const defaultLabel = basename(absolutePath, extname(absolutePath));
+  const mailbox = options.maxMailbox !== undefined && options.maxMailbox !== Infinity ? new MailboxBound(options.maxMailbox) : undefined;
   const startData: ProcessStartData = {
     modulePath: absolutePath,
     initArg,
@@ -94,7 +159,8 @@ export async function startGenServer<D extends GenServerDefinition = GenServerDe
     defaultLabel,
     autoSpans: options.autoSpans ?? true,
     trace: injectTraceCarrier(),
-    ...(initAfter ? { initAfterGo: true } : {}),
+    ...(options.initAfter ? { initAfterGo: true } : {}),
+    ...(mailbox ? { mailboxTaken: mailbox.buffer } : {}),
   };
   let worker: Worker;
   try {
@@ -106,32 +172,7 @@ export async function startGenServer<D extends GenServerDefinition = GenServerDe
   } catch (error) {
     throw isDataCloneError(error) ? StartError.initArgNotCloneable(error) : error;
   }
-  const record = processTable.add(pid, name, worker, startData.autoSpans, name ?? defaultLabel);
-  void initAfter?.then(
-    () => sendGo(record),
-    () => sendGo(record),
-  );
-  const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
-  await new Promise<void>((resolve, reject) => {
-    let timedOut = false;
-    const timer = startTimeout(startTimeoutMs, () => {
-      timedOut = true;
-      processTable.markKilled(record);
-      void worker.terminate();
-    });
-    record.onReady = () => {
-      if (timer) clearTimeout(timer);
-      record.onReady = undefined;
-      resolve();
-    };
-    // A failed start rejects once the thread is gone and its name is free again.
-    void record.exited.then((reason) => {
-      if (record.onReady === undefined) return; // started; a later exit is not a start failure
-      if (timer) clearTimeout(timer);
-      reject(timedOut ? StartError.timeout(record.label, startTimeoutMs) : startFailure(record, reason));
-    });
-  });
-  return new GenServer<D>(record, options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
+  return processTable.add({ pid, name, worker, autoSpans: startData.autoSpans, label: name ?? defaultLabel, mailbox });
 }
 
 function sendGo(record: ProcessRecord): void {

@@ -10,6 +10,8 @@
  * nothing there. Other preloads (a TypeScript loader such as tsx) stay.
  */
 
+import { Worker } from 'node:worker_threads';
+
 const PRELOAD_FLAGS = new Set(['--require', '-r', '--import', '--loader', '--experimental-loader']);
 /** A module specifier or path inside an OpenTelemetry package. */
 const OPENTELEMETRY = /(^|[\\/])@opentelemetry[\\/]/;
@@ -44,10 +46,44 @@ function joinNodeOptions(args: readonly string[]): string {
   return args.map((arg) => (/\s|"/.test(arg) ? `"${arg.replace(/(["\\])/g, '\\$1')}"` : arg)).join(' ');
 }
 
-/** The `execArgv` and `env` of a thread worker-otp starts. */
-export function threadProcessOptions(): { execArgv: string[]; env: NodeJS.ProcessEnv } {
+/** The flags listed in Node's ERR_WORKER_INVALID_EXEC_ARGV message. */
+function invalidFlags(error: unknown): string[] {
+  const listed = /invalid execArgv flags: (.*)$/.exec((error as Error).message)?.[1];
+  return listed ? listed.split(', ') : [];
+}
+
+let checked: { given: string; execArgv: string[] } | undefined;
+
+/**
+ * `args` as a worker accepts them. Given no `execArgv`, a worker inherits what it can of
+ * its parent's options and ignores the rest (V8 and process-wide options such as
+ * `--expose-gc`); given a list, Node refuses any of those. So a list is checked once, by
+ * starting a throwaway thread (the check happens before the thread starts when it fails),
+ * and what Node refuses is left out, as it would have been.
+ */
+function acceptedByWorkers(args: string[]): string[] {
+  const given = JSON.stringify(args);
+  if (checked?.given === given) return checked.execArgv;
+  let execArgv = args;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      void new Worker('', { eval: true, execArgv, stdout: true, stderr: true }).terminate();
+      break;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
+      const refused = new Set(invalidFlags(error));
+      execArgv = execArgv.filter((arg) => !refused.has(arg));
+    }
+  }
+  checked = { given, execArgv };
+  return execArgv;
+}
+
+/** The `execArgv` (only when something was left out) and `env` of a thread worker-otp starts. */
+export function threadProcessOptions(): { execArgv?: string[]; env: NodeJS.ProcessEnv } {
   const env: NodeJS.ProcessEnv = { ...process.env, OTEL_SDK_DISABLED: 'true' };
   const nodeOptions = process.env.NODE_OPTIONS;
   if (nodeOptions?.includes('@opentelemetry')) env.NODE_OPTIONS = joinNodeOptions(withoutTelemetryPreloads(splitNodeOptions(nodeOptions)));
-  return { execArgv: withoutTelemetryPreloads(process.execArgv), env };
+  const execArgv = withoutTelemetryPreloads(process.execArgv);
+  return execArgv.length === process.execArgv.length ? { env } : { execArgv: acceptedByWorkers(execArgv), env };
 }

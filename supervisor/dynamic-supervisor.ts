@@ -21,12 +21,10 @@ export type DynamicChildSpec = Omit<ChildSpec, 'id'> & { readonly id?: string };
  */
 export class DynamicSupervisor {
   readonly #supervisor: Supervisor;
-  readonly #maxChildren: number;
   #nextId = 1;
 
-  private constructor(supervisor: Supervisor, maxChildren: number) {
+  private constructor(supervisor: Supervisor) {
     this.#supervisor = supervisor;
-    this.#maxChildren = maxChildren;
   }
 
   /** Starts a DynamicSupervisor with no children. */
@@ -35,8 +33,8 @@ export class DynamicSupervisor {
     if (maxChildren !== Infinity && (!Number.isInteger(maxChildren) || maxChildren < 0)) {
       throw new RangeError(`worker-otp supervisor: options.maxChildren must be an integer >= 0; got ${describeValue(maxChildren)}`);
     }
-    const supervisor = await Supervisor.startDynamic({ ...supervisorOptions, name: supervisorOptions.name ?? 'dynamic_supervisor' });
-    return new DynamicSupervisor(supervisor, maxChildren);
+    const supervisor = await Supervisor.startDynamic({ ...supervisorOptions, name: supervisorOptions.name ?? 'dynamic_supervisor' }, maxChildren);
+    return new DynamicSupervisor(supervisor);
   }
 
   get pid(): Pid {
@@ -49,9 +47,6 @@ export class DynamicSupervisor {
 
   /** Starts a child; resolves with its pid. Fails with `ERR_MAX_CHILDREN` at the limit. */
   async startChild(spec: DynamicChildSpec): Promise<Pid> {
-    if (this.#supervisor.countChildren().specs >= this.#maxChildren) {
-      throw SupervisorError.maxChildren(this.name, this.#maxChildren);
-    }
     return this.#supervisor.startChild({ ...spec, id: spec.id ?? `child-${this.#nextId++}` });
   }
 

@@ -6,7 +6,9 @@ export type { DynamicSupervisorOptions, DynamicChildSpec } from './dynamic-super
 export { workerChild } from './child-spec';
 export type { ChildSpec, ChildHandover, ChildType, RestartType, ShutdownSpec, SupervisedChild } from './child-spec';
 export type { RestartStrategy } from './restart-strategy';
-export { TaskSupervisor, NolinkTask } from './tasks/task-supervisor';
+export { TaskSupervisor, NolinkTask, DEFAULT_TASK_SHUTDOWN_MS } from './tasks/task-supervisor';
 export type { TaskSupervisorOptions, AsyncStreamOptions, MapOptions } from './tasks/task-supervisor';
 export { Task, taskRef, awaitMany, DEFAULT_TASK_TIMEOUT_MS } from './tasks/task';
 export type { TaskRef, TaskArgs, TaskResult, TaskOutcome } from './tasks/task';
+export { stopAll, stopOnSignals, DEFAULT_STOP_ALL_TIMEOUT_MS } from './graceful-shutdown';
+export type { StopAllOptions, StopOnSignalsOptions } from './graceful-shutdown';

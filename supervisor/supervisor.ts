@@ -9,10 +9,10 @@ import {
 } from '../telemetry/record/attributes';
 import { describeValue } from '../errors';
 import { RestartIntensityError, SupervisorError } from '../errors';
-import { describeExitReason, exitReasonFrom, type ExitReason, type StopReason } from '../errors/exit-reason';
+import { describeExitReason, exitReasonFrom, thrownReason, type ExitReason, type StopReason } from '../errors/exit-reason';
 import { recordFailure, runInSpan } from '../telemetry/record/run-in-span';
 import { runtimeTracer } from '../telemetry/record/runtime-tracer';
-import { validateTimeout } from '../protocol/timeouts';
+import { startTimeout, validateTimeout } from '../protocol/timeouts';
 import { makePid, type Pid } from '../protocol/pid';
 import { joinAppTelemetry } from '../runtime/app-telemetry';
 import { processTable } from '../runtime/process-table';
@@ -57,9 +57,26 @@ interface ChildState {
   restarts: number;
 }
 
+/** Supervisors running, in start order. */
+const runningSupervisors = new Set<Supervisor>();
+/** Pids of the children some supervisor runs (GenServers and supervisors), until they exit. */
+const supervisedPids = new Set<number>();
+
+/** The running supervisors no other supervisor runs (the roots of the supervision trees), in start order. */
+export function rootSupervisors(): Supervisor[] {
+  return [...runningSupervisors].filter((supervisor) => !supervisedPids.has(supervisor.pid.pid));
+}
+
+/** Whether a supervisor runs the process with this pid. */
+export function isSupervised(pid: number): boolean {
+  return supervisedPids.has(pid);
+}
+
 /** How DynamicSupervisor differs from a Supervisor: children leave when they are not restarted. */
 export interface SupervisorBehaviour {
   readonly removeWhenDone: boolean;
+  /** How many children it may have; `startChild` past it fails with `ERR_MAX_CHILDREN`, checked in turn with every other operation. */
+  readonly maxChildren: number;
 }
 
 function validateOptions(options: SupervisorOptions): Required<SupervisorOptions> {
@@ -97,6 +114,7 @@ export class Supervisor implements SupervisedChild {
   readonly #children: ChildState[] = [];
   readonly #intensity: RestartIntensity;
   readonly #removeWhenDone: boolean;
+  readonly #maxChildren: number;
   /** Children the supervisor stops itself: their exits are not crashes. */
   readonly #deliberate = new WeakSet<SupervisedChild>();
   #operations: Promise<unknown> = Promise.resolve();
@@ -111,7 +129,9 @@ export class Supervisor implements SupervisedChild {
     this.strategy = options.strategy;
     this.#intensity = new RestartIntensity(options.maxRestarts, options.maxSeconds);
     this.#removeWhenDone = behaviour.removeWhenDone;
+    this.#maxChildren = behaviour.maxChildren;
     this.#exited = new Promise((resolve) => (this.#markExited = resolve));
+    runningSupervisors.add(this);
   }
 
   /**
@@ -126,14 +146,14 @@ export class Supervisor implements SupervisedChild {
     const specs = children.map((spec, index) => resolveChildSpec(spec, `children[${index}]`));
     const duplicate = specs.find((spec, index) => specs.findIndex((other) => other.id === spec.id) !== index);
     if (duplicate) throw SupervisorError.duplicateChildId(resolvedOptions.name, duplicate.id);
-    const supervisor = new Supervisor(resolvedOptions, { removeWhenDone: false });
+    const supervisor = new Supervisor(resolvedOptions, { removeWhenDone: false, maxChildren: Infinity });
     await supervisor.#initialise(specs);
     return supervisor;
   }
 
   /** @internal The engine of DynamicSupervisor: no children yet, one_for_one, exited children removed. */
-  static async startDynamic(options: Omit<SupervisorOptions, 'strategy'>): Promise<Supervisor> {
-    const supervisor = new Supervisor(validateOptions({ ...options, strategy: 'one_for_one' }), { removeWhenDone: true });
+  static async startDynamic(options: Omit<SupervisorOptions, 'strategy'>, maxChildren: number): Promise<Supervisor> {
+    const supervisor = new Supervisor(validateOptions({ ...options, strategy: 'one_for_one' }), { removeWhenDone: true, maxChildren });
     await supervisor.#initialise([]);
     return supervisor;
   }
@@ -149,7 +169,7 @@ export class Supervisor implements SupervisedChild {
         } catch (error) {
           this.#children.pop();
           await this.#stopAll();
-          this.#finish({ type: 'error', error: error as Error });
+          this.#finish(thrownReason(error));
           throw SupervisorError.childStart(this.name, spec.id, error);
         }
       }
@@ -204,6 +224,7 @@ export class Supervisor implements SupervisedChild {
   startChild(spec: ChildSpec): Promise<Pid> {
     return this.#serially(async () => {
       const resolved = resolveChildSpec(spec, 'spec');
+      if (this.#children.length >= this.#maxChildren) throw SupervisorError.maxChildren(this.name, this.#maxChildren);
       if (this.#children.some((state) => state.spec.id === resolved.id)) {
         throw SupervisorError.duplicateChildId(this.name, resolved.id);
       }
@@ -265,7 +286,7 @@ export class Supervisor implements SupervisedChild {
         await runInSpan(true, `${this.name}.stop`, SpanKind.INTERNAL, context.active(), this.#attributes(), () => this.#stopAll());
         this.#finish(exitReasonFrom(reason));
       });
-      const timer = timeoutMs === Infinity ? undefined : setTimeout(() => void this.kill(), timeoutMs);
+      const timer = startTimeout(timeoutMs, () => void this.kill());
       await stopping.finally(() => clearTimeout(timer));
     }
     await this.#exited;
@@ -319,6 +340,9 @@ export class Supervisor implements SupervisedChild {
     }
     state.child = child;
     state.departing = undefined;
+    const childPid = child.pid.pid;
+    supervisedPids.add(childPid);
+    void child.exited().then(() => supervisedPids.delete(childPid));
     // A child that says it exits before its thread is gone is handled then: its replacement
     // starts while it ends (the replacement's init waits for the end).
     void (child.exiting?.() ?? child.exited()).then((reason) => {
@@ -347,6 +371,7 @@ export class Supervisor implements SupervisedChild {
   #finish(reason: ExitReason): void {
     if (this.#exitReason !== undefined) return;
     this.#exitReason = reason;
+    runningSupervisors.delete(this);
     this.#markExited(reason);
   }
 

@@ -24,6 +24,7 @@ export {
   NoProcessError,
   ProcessExitError,
   PayloadNotCloneableError,
+  MailboxFullError,
   NameAlreadyRegisteredError,
   StartError,
   InvalidReturnError,
@@ -33,6 +34,7 @@ export {
   RestartIntensityError,
   TaskTimeoutError,
   TaskCancelledError,
+  TaskSupervisorClosedError,
   TaskExitError,
   TaskQueueFullError,
   TaskModuleError,
@@ -40,7 +42,7 @@ export {
   TelemetryConflictError,
   FlushTimeoutError,
 } from './thread-runtime';
-export type { StartErrorCode, SupervisorErrorCode, TaskModuleErrorCode, ProcessLabel } from '../errors';
+export type { StartErrorCode, SupervisorErrorCode, TaskCancelledBy, TaskModuleErrorCode, ProcessLabel } from '../errors';
 export { isNormalExit, describeExitReason } from './thread-runtime';
 export type { ExitReason, StopReason } from '../errors';
 export { startWorkerTelemetry, tracedEndpoint } from './thread-runtime';

@@ -76,6 +76,26 @@ function pinnedLatencies(config: BenchConfig, label: PinnedLabel, collectorUrl: 
 }
 
 /**
+ * The cost of `maxMailbox` (an atomic add on each side of every message): the same
+ * traffic to a process with a bound it never reaches, against one without.
+ */
+async function boundedMailboxCases(report: Report, config: BenchConfig, unbounded: CallSubject): Promise<void> {
+  const bounded = await genServerSubject({ maxMailbox: config.casts + config.inFlight + 16 });
+  try {
+    const [plainRate, boundedRate] = await alternate(config.repetitions, [unbounded, bounded], (subject) => pipelined(subject, config.pipelined, config.inFlight));
+    const plainPipelined = report.add(rateCase('call.untraced.pipelined (bounded run)', 'round trips/s', plainRate!));
+    const boundedPipelined = report.add(rateCase('call.bounded_mailbox.pipelined', 'round trips/s', boundedRate!));
+    report.ratio('call.bounded_mailbox pipelined / unbounded', boundedPipelined, plainPipelined, '>= 0.9');
+    const [plainCasts, boundedCasts] = await alternate(config.repetitions, [unbounded, bounded], (subject) => oneWayThroughput(subject, config.casts));
+    const castPlain = report.add(rateCase('cast.untraced (bounded run)', 'messages/s', plainCasts!));
+    const castBounded = report.add(rateCase('cast.bounded_mailbox', 'messages/s', boundedCasts!));
+    report.ratio('cast.bounded_mailbox / unbounded', castBounded, castPlain, '>= 0.9');
+  } finally {
+    await bounded.close();
+  }
+}
+
+/**
  * Calls and casts to a GenServer against a bare worker echo, in one phase: telemetry is
  * set up by the caller for `label` (`untraced`, `traced`, `sampled10`). Sequential
  * latencies are measured on one core when `taskset` is there (a child process exporting to
@@ -112,6 +132,7 @@ export async function callCases(report: Report, config: BenchConfig, label: Pinn
     const castRaw = report.add(rateCase(label === 'untraced' ? 'cast.raw' : `cast.raw (${label} run)`, 'messages/s', rawCasts!));
     const castServer = report.add(rateCase(`cast.${label}`, 'messages/s', serverCasts!));
     report.ratio(`cast.${label} / raw`, castServer, castRaw, label === 'untraced' ? '>= 0.5' : label === 'library' ? undefined : '>= 0.3');
+    if (label === 'untraced') await boundedMailboxCases(report, config, server);
   } finally {
     await Promise.all([raw.close(), server.close()]);
   }

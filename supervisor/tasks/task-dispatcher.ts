@@ -76,7 +76,8 @@ export class TaskDispatcher {
   /** Waiting tasks from `#head` on (slots before it are emptied); cancelled ones stay until they reach the head. */
   #queue: Array<Entry | undefined> = [];
   #head = 0;
-  #bundlesInFlight = 0;
+  /** Bundles handed to the pool and not yet back. */
+  readonly #bundles = new Set<Entry[]>();
   readonly #microsPerTask = new Map<string, number>();
   #closing = false;
   #idle: (() => void) | undefined;
@@ -98,24 +99,37 @@ export class TaskDispatcher {
     const response = new Promise<TaskResponse>((resolve, reject) => {
       entry = { request, estimateKey: `${request.mode}:${request.module}#${request.export}`, resolve, reject, settled: false, requeues: 0, alone: false };
     });
-    if (this.#closing) {
-      this.#fail(entry, new Error('the task supervisor was shut down'));
-    } else {
-      this.#queue.push(entry);
-      this.#pump();
-    }
+    this.#queue.push(entry);
+    this.#pump();
     return { response, cancel: (reason) => this.#cancel(entry, reason) };
   }
 
-  /** Refuses new tasks and resolves once every submitted one has settled. */
+  /** Resolves once every submitted task has settled; tasks that fail meanwhile are not requeued. */
   close(): Promise<void> {
     this.#closing = true;
     if (this.#isIdle()) return Promise.resolve();
     return new Promise((resolve) => (this.#idle = resolve));
   }
 
+  /**
+   * Cancels every task not settled, each with the error `reason` makes from its export's
+   * name: queued ones are dropped, running ones have their threads ended.
+   */
+  cancelAll(reason: (label: string) => Error): void {
+    for (const bundle of this.#bundles) {
+      for (const entry of bundle) this.#cancel(entry, reason(entry.request.export));
+    }
+    for (let index = this.#head; index < this.#queue.length; index++) {
+      const entry = this.#queue[index]!;
+      if (!entry.settled) this.#fail(entry, reason(entry.request.export));
+    }
+    this.#queue = [];
+    this.#head = 0;
+    if (this.#idle && this.#isIdle()) this.#idle();
+  }
+
   #isIdle(): boolean {
-    return this.#bundlesInFlight === 0 && this.#head === this.#queue.length;
+    return this.#bundles.size === 0 && this.#head === this.#queue.length;
   }
 
   #cancel(entry: Entry, reason: Error): void {
@@ -134,7 +148,7 @@ export class TaskDispatcher {
   }
 
   #pump(): void {
-    while (this.#bundlesInFlight < this.#maxBundles) {
+    while (this.#bundles.size < this.#maxBundles) {
       const bundle = this.#nextBundle();
       if (bundle.length === 0) break;
       this.#send(bundle);
@@ -152,7 +166,7 @@ export class TaskDispatcher {
   /** The next tasks to send: about a budget's worth, and a fair share of what waits. */
   #nextBundle(): Entry[] {
     const waiting = this.#queue.length - this.#head;
-    const share = Math.ceil(waiting / (this.#maxBundles - this.#bundlesInFlight));
+    const share = Math.ceil(waiting / (this.#maxBundles - this.#bundles.size));
     const limit = Math.min(MAX_BUNDLE_TASKS, this.#freeSlots.length, share);
     const bundle: Entry[] = [];
     let expectedMicros = 0;
@@ -177,7 +191,7 @@ export class TaskDispatcher {
       entry.request.slot = slot;
       return entry.request;
     });
-    this.#bundlesInFlight += 1;
+    this.#bundles.add(bundle);
     (this.#pool.run(envelope.bundle(tasks)) as Promise<BundleDoneEnvelope>).then(
       (response) => this.#finish(bundle, response, undefined),
       (error: unknown) => this.#finish(bundle, undefined, error),
@@ -191,7 +205,7 @@ export class TaskDispatcher {
       entry.request.slot = -1;
     }
     if (requeued.length > 0) this.#queue.splice(this.#head, 0, ...requeued);
-    this.#bundlesInFlight -= 1;
+    this.#bundles.delete(bundle);
     this.#pump();
   }
 

@@ -3,19 +3,33 @@ import { join } from 'node:path';
 import type { ResourceLimits } from 'node:worker_threads';
 import { SpanKind, context, type Span } from '@opentelemetry/api';
 import { Piscina } from 'piscina';
-import { PayloadNotCloneableError, TaskExitError, TaskModuleError, TaskQueueFullError, TaskTimeoutError, describeValue, fromWireError, isDataCloneError } from '../../errors';
+import {
+  PayloadNotCloneableError,
+  TaskCancelledError,
+  TaskExitError,
+  TaskModuleError,
+  TaskQueueFullError,
+  TaskSupervisorClosedError,
+  TaskTimeoutError,
+  WorkerOtpError,
+  describeValue,
+  fromWireError,
+  isDataCloneError,
+} from '../../errors';
 import { envelope, type TaskHostData, type TaskRequest } from '../../protocol/envelopes';
 import { tracingOn } from '../../protocol/span-outbox';
 import { stampTrace } from '../../protocol/stamp';
 import { TaskSlots } from '../../protocol/task-slots';
-import { validateTimeout } from '../../protocol/timeouts';
+import { MAX_TIMER_DELAY_MS, startTimeout, validateTimeout } from '../../protocol/timeouts';
 import { ATTR_TASK_EXPORT, ATTR_TASK_MODULE } from '../../telemetry/record/attributes';
 import { recordFailure } from '../../telemetry/record/run-in-span';
 import { runtimeTracer } from '../../telemetry/record/runtime-tracer';
 import { joinAppTelemetry } from '../../runtime/app-telemetry';
 import { moduleExists, toFilePath } from '../../runtime/module-path';
+import { processTable } from '../../runtime/process-table';
 import { threadProcessOptions } from '../../runtime/thread-options';
 import { TaskDispatcher, dispatchedPoolOptions } from './task-dispatcher';
+import { WaitBounds } from './wait-bounds';
 import { DEFAULT_TASK_TIMEOUT_MS, Task, type TaskArgs, type TaskOutcome, type TaskRef, type TaskResult } from './task';
 
 const TASK_HOST_PATH = join(__dirname, '..', '..', 'workers', 'task-thread.js');
@@ -28,7 +42,7 @@ export interface TaskSupervisorOptions {
   readonly minThreads?: number;
   /** Most threads at once, at least 1. Default: 1.5 × the cores, rounded up (Piscina's). */
   readonly maxThreads?: number;
-  /** How long an idle thread lives, ms. Default: Piscina's. */
+  /** How long an idle thread lives, ms (`Infinity`: for ever). Default: Piscina's. */
   readonly idleTimeout?: number;
   /**
    * Tasks that may wait for a thread beyond those running (`auto`: maxThreads²); past it,
@@ -51,6 +65,8 @@ export interface AsyncStreamOptions {
   readonly timeoutMs?: number;
   /** On a timeout: `exit` stops the stream with `TaskTimeoutError` (default); `killTask` cancels that task and yields `{ status: 'exit' }` for it. */
   readonly onTimeout?: 'exit' | 'killTask';
+  /** Aborting it cancels the running tasks and ends the stream with a `TaskCancelledError` (`cancelledBy: 'abort_signal'`). */
+  readonly signal?: AbortSignal;
 }
 
 /** Options of {@link TaskSupervisor.map}. */
@@ -59,6 +75,25 @@ export interface MapOptions {
   readonly chunkSize?: number;
   /** Told after each chunk completes: items done so far, and the total. */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * How long the whole map may take, ms; past it, what runs is cancelled and the map
+   * rejects with `TaskTimeoutError`. Default `Infinity`: a map is a batch whose length
+   * the caller knows best.
+   */
+  readonly timeoutMs?: number;
+  /** Aborting it cancels what runs; the map rejects with a `TaskCancelledError` (`cancelledBy: 'abort_signal'`). */
+  readonly signal?: AbortSignal;
+}
+
+/** How long `shutdown()` lets submitted tasks finish before cancelling them (OTP's default shutdown). */
+export const DEFAULT_TASK_SHUTDOWN_MS = 5000;
+
+/** Task supervisors not shut down, each with its place in the start order (a pid number: Task.Supervisor is a process in OTP). */
+const runningPools = new Map<TaskSupervisor, number>();
+
+/** The task supervisors not shut down, with their places in the start order. */
+export function runningTaskSupervisors(): ReadonlyMap<TaskSupervisor, number> {
+  return runningPools;
 }
 
 /** Module paths known to exist: only positive answers, so a module built later is found on the next submit. */
@@ -85,7 +120,8 @@ export class TaskSupervisor {
   readonly #maxQueue: number;
   /** Tasks submitted and not settled: running ones plus queued ones. */
   #pending = 0;
-  #closed: Promise<void> | undefined;
+  /** Set by the first `shutdown()`: resolves once the pool's threads are gone. */
+  #stopped: Promise<void> | undefined;
 
   private constructor(name: string, pool: Piscina, dispatcher: TaskDispatcher, autoSpans: boolean, maxQueue: number | 'auto') {
     this.name = name;
@@ -93,19 +129,21 @@ export class TaskSupervisor {
     this.#dispatcher = dispatcher;
     this.#autoSpans = autoSpans;
     this.#maxQueue = maxQueue === 'auto' ? pool.options.maxThreads ** 2 : maxQueue;
+    runningPools.set(this, processTable.registry.allocatePid());
   }
 
   /** Starts the pool. Bad options throw, naming the field. */
   static start(options: TaskSupervisorOptions = {}): TaskSupervisor {
     if (options === null || typeof options !== 'object') throw new TypeError(`worker-otp task supervisor: options must be an object; got ${describeValue(options)}`);
     const name = options.name ?? 'task_supervisor';
-    for (const field of ['minThreads', 'maxThreads', 'idleTimeout'] as const) {
+    for (const field of ['minThreads', 'maxThreads'] as const) {
       const value = options[field];
       const least = field === 'maxThreads' ? 1 : 0;
       if (value !== undefined && (!Number.isInteger(value) || value < least)) {
         throw new RangeError(`worker-otp task supervisor: options.${field} must be an integer >= ${least}; got ${describeValue(value)}`);
       }
     }
+    if (options.idleTimeout !== undefined) validateTimeout(options.idleTimeout, 'options.idleTimeout');
     const maxQueue = options.maxQueue ?? Infinity;
     if (maxQueue !== 'auto' && maxQueue !== Infinity && (!Number.isInteger(maxQueue) || maxQueue < 0)) {
       throw new RangeError(`worker-otp task supervisor: options.maxQueue must be an integer >= 0 or 'auto'; got ${describeValue(options.maxQueue)}`);
@@ -123,7 +161,8 @@ export class TaskSupervisor {
       maxThreads,
       ...dispatchedPoolOptions(maxThreads),
       ...(options.minThreads !== undefined ? { minThreads: options.minThreads } : {}),
-      ...(options.idleTimeout !== undefined ? { idleTimeout: options.idleTimeout } : {}),
+      // Piscina sets a timer with it: past what a timer holds, Node would fire it at once.
+      ...(options.idleTimeout !== undefined ? { idleTimeout: Math.min(options.idleTimeout, MAX_TIMER_DELAY_MS) } : {}),
       ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
     });
     return new TaskSupervisor(name, pool, new TaskDispatcher(pool, slots, maxThreads), options.autoSpans ?? true, maxQueue);
@@ -174,6 +213,7 @@ export class TaskSupervisor {
     }
     const timeoutMs = validateTimeout(options.timeoutMs ?? DEFAULT_TASK_TIMEOUT_MS, 'options.timeoutMs');
     const killTask = options.onTimeout === 'killTask';
+    const aborts = new WaitBounds({ signal: options.signal, aborted: (reason) => TaskCancelledError.byAbortSignal(`${task.export} stream`, reason) });
     const ordered = options.ordered ?? true;
     type Running = { readonly task: Task<TaskResult<T>>; readonly settled: Promise<{ running: Running; outcome: TaskOutcome<TaskResult<T>> | undefined }> };
     const running: Running[] = [];
@@ -181,7 +221,7 @@ export class TaskSupervisor {
     let exhausted = false;
     const refill = async () => {
       while (!exhausted && running.length < maxConcurrency) {
-        const next = await iterator.next();
+        const next = await aborts.race(Promise.resolve(iterator.next()));
         if (next.done) {
           exhausted = true;
           return;
@@ -197,7 +237,7 @@ export class TaskSupervisor {
     try {
       await refill();
       while (running.length > 0) {
-        const { running: done, outcome } = ordered ? await running[0]!.settled : await Promise.race(running.map((entry) => entry.settled));
+        const { running: done, outcome } = await aborts.race(ordered ? running[0]!.settled : Promise.race(running.map((entry) => entry.settled)));
         running.splice(running.indexOf(done), 1);
         if (outcome === undefined) {
           const timeout = new TaskTimeoutError(done.task.label, timeoutMs);
@@ -212,6 +252,7 @@ export class TaskSupervisor {
         await refill();
       }
     } finally {
+      aborts.dispose();
       await Promise.all(running.map((entry) => entry.task.shutdown()));
     }
   }
@@ -224,21 +265,34 @@ export class TaskSupervisor {
   async map<T extends TaskRef>(items: readonly TaskArgs<T>[0][], task: T, options: MapOptions = {}): Promise<TaskResult<T>[]> {
     const chunkSize = options.chunkSize ?? Math.max(1, Math.ceil(items.length / (this.maxThreads * 4)));
     if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new RangeError(`worker-otp task supervisor: options.chunkSize must be an integer >= 1; got ${describeValue(options.chunkSize)}`);
-    const chunks: Array<Promise<TaskResult<T>[]>> = [];
+    const label = `${task.export}.map of ${items.length}`;
+    const bounds = new WaitBounds({
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      timedOut: () => new TaskTimeoutError(label, options.timeoutMs!),
+      aborted: (reason) => TaskCancelledError.byAbortSignal(label, reason),
+    });
+    const chunks: Array<Task<TaskResult<T>[]>> = [];
     let done = 0;
-    for (let start = 0; start < items.length; start += chunkSize) {
-      const chunk = this.#start(task, 'map', items.slice(start, start + chunkSize), false).await(Infinity) as Promise<TaskResult<T>[]>;
-      chunks.push(
-        options.onProgress
-          ? chunk.then((results) => {
-              done += results.length;
-              options.onProgress!(done, items.length);
-              return results;
-            })
-          : chunk,
+    try {
+      for (let start = 0; start < items.length; start += chunkSize) {
+        chunks.push(this.#start(task, 'map', items.slice(start, start + chunkSize), false) as Task<TaskResult<T>[]>);
+      }
+      const results = chunks.map((chunk) =>
+        chunk.await(Infinity).then((results) => {
+          done += results.length;
+          options.onProgress?.(done, items.length);
+          return results;
+        }),
       );
+      return (await bounds.race(Promise.all(results))).flat();
+    } catch (error) {
+      // A chunk that failed, a timeout or an abort: what still runs is of no use.
+      await Promise.all(chunks.map((chunk) => chunk.shutdown()));
+      throw error;
+    } finally {
+      bounds.dispose();
     }
-    return (await Promise.all(chunks)).flat();
   }
 
   /**
@@ -262,12 +316,20 @@ export class TaskSupervisor {
   }
 
   /**
-   * Refuses new tasks (they reject with `TaskExitError`), waits for the submitted ones to
-   * finish, then ends the pool's threads. Idempotent.
+   * Shuts the pool down (Elixir's `Task.Supervisor` stopping): new tasks are refused with
+   * `TaskSupervisorClosedError` at once; the submitted ones get `timeoutMs` (default 5000;
+   * `Infinity` waits as long as they take) to finish, after which those still queued or
+   * running are cancelled, their awaiters told with `TaskCancelledError`
+   * (`cancelledBy: 'supervisor_shutdown'`); then the threads end. Calling it again while
+   * it runs may shorten the wait; every call resolves when the threads are gone.
    */
-  shutdown(): Promise<void> {
-    this.#closed ??= this.#dispatcher.close().then(() => this.#pool.destroy());
-    return this.#closed;
+  shutdown(timeoutMs = DEFAULT_TASK_SHUTDOWN_MS): Promise<void> {
+    validateTimeout(timeoutMs, 'timeoutMs');
+    runningPools.delete(this);
+    this.#stopped ??= this.#dispatcher.close().then(() => this.#pool.destroy());
+    const cancelAfter = startTimeout(timeoutMs, () => this.#dispatcher.cancelAll((label) => TaskCancelledError.bySupervisorShutdown(label, this.name, timeoutMs)));
+    if (cancelAfter) void this.#stopped.then(() => clearTimeout(cancelAfter));
+    return this.#stopped;
   }
 
   #start(task: TaskRef, mode: TaskRequest['mode'], args: readonly unknown[], clientSpan = this.#autoSpans): Task<unknown> {
@@ -275,6 +337,7 @@ export class TaskSupervisor {
       throw new TypeError(`worker-otp task supervisor: a task is named with taskRef(modulePath, exportName); got ${describeValue(task)}`);
     }
     const modulePath = requireModule(task.module);
+    if (this.#stopped) throw new TaskSupervisorClosedError(this.name);
     if (this.#pending >= this.maxThreads + this.#maxQueue) throw new TaskQueueFullError(this.name, this.#maxQueue);
     const span: Span | undefined = clientSpan && tracingOn()
       ? runtimeTracer().startSpan(
@@ -292,8 +355,6 @@ export class TaskSupervisor {
       autoSpans: this.#autoSpans,
       slot: -1,
     };
-    // The first reason sticks: a task whose await timed out reports that, even if shut down later.
-    let cancelReason: Error | undefined;
     const dispatched = this.#dispatcher.submit(request);
     this.#pending += 1;
     const running = dispatched.response.then(
@@ -305,13 +366,11 @@ export class TaskSupervisor {
       },
       (error: unknown) => {
         this.#pending -= 1;
-        throw endSpan(span, error === cancelReason ? error : this.#explain(task.export, error));
+        // A cancellation (the first one sticks) is told as it is; the pool's own failures are explained.
+        throw endSpan(span, error instanceof WorkerOtpError ? error : this.#explain(task.export, error));
       },
     );
-    return new Task(task.export, running, (reason) => {
-      cancelReason ??= reason;
-      dispatched.cancel(reason);
-    });
+    return new Task(task.export, running, (reason) => dispatched.cancel(reason));
   }
 
   /** Turns the pool's rejections into worker-otp's typed errors. */

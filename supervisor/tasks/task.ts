@@ -103,7 +103,7 @@ export class Task<R> {
    */
   async shutdown(): Promise<TaskOutcome<R> | undefined> {
     if (this.#settled) return this.#settled;
-    this.#cancel(new TaskCancelledError(this.label));
+    this.#cancel(TaskCancelledError.byShutdown(this.label));
     await this.#outcome;
     return undefined;
   }

@@ -1,5 +1,6 @@
 import { TraceFlags, context, diag } from '@opentelemetry/api';
 import { suppressTracing } from '../../propagation/w3c-propagator';
+import { startTimeout } from '../../protocol/timeouts';
 import type { ExportStats } from './export-stats';
 import { EXPORT_FAILED, EXPORT_SUCCESS, type SdkExportResult, type SdkReadableSpan, type SdkSpanExporter, type SdkSpanProcessor } from '../sdk-types';
 import { isEncoded, type EncodedSpans } from '../../protocol/span-packet';
@@ -119,11 +120,10 @@ export class ExportQueue implements SdkSpanProcessor {
 
   #scheduleExport(): void {
     if (this.#timer !== undefined) return;
-    this.#timer = setTimeout(() => {
+    this.#timer = startTimeout(this.#options.scheduledDelayMs, () => {
       this.#timer = undefined;
       this.#exportNext();
-    }, this.#options.scheduledDelayMs);
-    this.#timer.unref();
+    });
   }
 
   /**
@@ -167,11 +167,9 @@ export class ExportQueue implements SdkSpanProcessor {
 
   #exportWithTimeout(batch: ExportItem[]): Promise<SdkExportResult> {
     return new Promise<SdkExportResult>((resolve) => {
-      const timer = setTimeout(
-        () => resolve({ code: EXPORT_FAILED, error: new Error(`export timed out after ${this.#options.exportTimeoutMs} ms`) }),
-        this.#options.exportTimeoutMs,
+      const timer = startTimeout(this.#options.exportTimeoutMs, () =>
+        resolve({ code: EXPORT_FAILED, error: new Error(`export timed out after ${this.#options.exportTimeoutMs} ms`) }),
       );
-      timer.unref();
       const done = (result: SdkExportResult) => {
         clearTimeout(timer);
         resolve(result);

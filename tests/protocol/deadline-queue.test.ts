@@ -32,3 +32,35 @@ it('sets nothing for Infinity, and a cancel after firing does nothing', async ()
   deadline.cancel();
   expect(count).toBe(1);
 });
+
+it('a deadline parked behind thousands of cancelled ones still fires, after the later ones in its order', async () => {
+  const queue = new DeadlineQueue();
+  const fired: string[] = [];
+  const done = new Promise<void>((resolve) => {
+    queue.add(30, () => fired.push('parked'));
+    for (let index = 0; index < 5000; index++) queue.add(30, () => fired.push(`cancelled ${index}`))!.cancel();
+    queue.add(30, () => {
+      fired.push('last');
+      resolve();
+    });
+  });
+  await done;
+  expect(fired).toEqual(['parked', 'last']);
+});
+
+it('deadlines of many distinct lengths fire each at its time, shortest first', async () => {
+  const queue = new DeadlineQueue();
+  const fired: number[] = [];
+  const lengths = Array.from({ length: 40 }, (_, index) => 60 - index);
+  await new Promise<void>((resolve) => {
+    for (const length of lengths) {
+      const setAt = performance.now();
+      queue.add(length, () => {
+        expect(performance.now() - setAt).toBeGreaterThanOrEqual(length - 1);
+        fired.push(length);
+        if (fired.length === lengths.length) resolve();
+      });
+    }
+  });
+  expect(fired).toEqual([...lengths].sort((a, b) => a - b));
+});

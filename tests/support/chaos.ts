@@ -1,18 +1,25 @@
 /**
  * A seeded, bounded chaos run: a supervision tree of GenServers and a TaskSupervisor under
- * steady load from concurrent callers, while a fault injector throws in callbacks, calls
- * process.exit in workers, exhausts a worker's heap and kills processes from outside.
- * Returns what it did and the invariants' evidence; the test and the soak script check it.
+ * steady load from concurrent callers, with calls parked among them, while a fault
+ * injector throws in callbacks (errors and undefined), calls process.exit in workers,
+ * exhausts a worker's heap and kills processes from outside; then starts processes while
+ * the main thread stalls, shuts a pool down on hung tasks, and stops a busy application
+ * of its own with SIGTERM. Returns what it did and the invariants' evidence; the test
+ * and the soak script check it.
  */
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { trace } from '@opentelemetry/api';
 import {
   ProcessExitError,
+  StartError,
   Supervisor,
   TaskSupervisor,
   WorkerOtpError,
   call,
   kill,
   monitor,
+  startGenServer,
   startTelemetry,
   taskRef,
   whereis,
@@ -22,6 +29,7 @@ import type ChaosServer from '../fixtures/chaos-server';
 import type * as Tasks from '../fixtures/tasks';
 import { fixturePath } from './fixtures';
 import { OtlpReceiver } from './otlp-receiver';
+import { runSignalApp } from './signal-app';
 
 export interface ChaosOptions {
   readonly seed: number;
@@ -49,6 +57,12 @@ export interface ChaosReport {
   readonly orphanSpans: string[];
   readonly unhandledRejections: unknown[];
   readonly supervisorExit: string;
+  /** Starts that resolved with a process that was not there (must be none). */
+  readonly deadStarts: number;
+  /** Pool shutdowns on hung tasks that did not end by their deadline (must be none). */
+  readonly unendedShutdowns: number;
+  /** What went wrong in the SIGTERM round (must be nothing). */
+  readonly signalRoundFailures: string[];
   readonly durationMs: number;
 }
 
@@ -65,7 +79,39 @@ function prng(seed: number): () => number {
 }
 
 const WORKERS = ['chaos_a', 'chaos_b', 'chaos_c'];
-const PROCESS_FAULTS = ['throw', 'exit', 'allocate', 'kill'] as const;
+/** The faults that crash a supervised process: each costs one restart. */
+export const PROCESS_FAULTS = ['throw', 'throw_undefined', 'exit', 'allocate', 'kill'] as const;
+
+/** How many faults of a report crashed a supervised process. */
+export function processFaultsOf(report: ChaosReport): number {
+  return PROCESS_FAULTS.reduce((total, kind) => total + (report.faults[kind] ?? 0), 0);
+}
+/** Shared by the load's calls and the parked ones: a parked call heads the deadline lane they all join. */
+const CALL_TIMEOUT_MS = 10_000;
+
+/** Starts `count` GenServers at once while the main thread stalls past their start timeout; counts starts that resolved dead. */
+async function startsUnderStall(count: number, settle: (outcome: Promise<unknown>) => Promise<void>): Promise<number> {
+  const starts = Array.from({ length: count }, () => startGenServer<typeof ChaosServer>(fixturePath('chaos-server'), undefined, { startTimeoutMs: 150 }));
+  // In the check phase: the next turn of the loop runs the expired start timers before it reads the ports.
+  setImmediate(() => {
+    const until = performance.now() + 400;
+    while (performance.now() < until);
+  });
+  let dead = 0;
+  for (const outcome of await Promise.allSettled(starts)) {
+    if (outcome.status === 'rejected') {
+      if (!(outcome.reason instanceof StartError)) throw outcome.reason;
+      continue;
+    }
+    const server = outcome.value;
+    await settle(server.call({ type: 'work', value: 1 }).catch((error: unknown) => {
+      dead += 1;
+      throw error;
+    }));
+    await server.kill();
+  }
+  return dead;
+}
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const random = prng(options.seed);
@@ -79,6 +125,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const tracer = trace.getTracer('chaos');
   const add = taskRef<typeof Tasks, 'add'>(fixturePath('tasks'), 'add');
   const exitThread = taskRef<typeof Tasks, 'exitThread'>(fixturePath('tasks'), 'exitThread');
+  const hang = taskRef<typeof Tasks, 'hang'>(fixturePath('tasks'), 'hang');
+  const spin = taskRef<typeof Tasks, 'spin'>(fixturePath('tasks'), 'spin');
+  let deadStarts = 0;
+  let unendedShutdowns = 0;
+  const signalRoundFailures: string[] = [];
   const faults: Record<string, number> = {};
   let made = 0;
   let settled = 0;
@@ -118,13 +169,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         round += 1;
         await tracer.startActiveSpan('chaos.request', async (span) => {
           const target = WORKERS[(index + round) % WORKERS.length]!;
-          await settle(call(target, { type: 'work', value: round }, { timeoutMs: 10_000 }));
+          await settle(call(target, { type: 'work', value: round }, { timeoutMs: CALL_TIMEOUT_MS }));
           await settle(tasks.async(add, index, round).await(10_000));
           span.end();
         });
       }
     };
-    const load = Array.from({ length: options.callers }, (_, index) => caller(index));
+    // Parks a call at a time on some worker: answered at a release, or failed by a crash.
+    const parker = async () => {
+      for (let round = 0; loading; round++) {
+        faults['parked call'] = (faults['parked call'] ?? 0) + 1;
+        await settle(call(WORKERS[round % WORKERS.length]!, { type: 'park' }, { timeoutMs: CALL_TIMEOUT_MS }));
+      }
+    };
+    const load = [...Array.from({ length: options.callers }, (_, index) => caller(index)), parker()];
 
     /** Resolves once the supervisor has handled every exit so far: its restarts are done. */
     const restarted = async () => {
@@ -134,7 +192,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     for (let injected = 0; injected < options.processFaults; injected++) {
       const target = WORKERS[Math.floor(random() * WORKERS.length)]!;
-      const fault = PROCESS_FAULTS[Math.floor(random() * PROCESS_FAULTS.length)]!;
+      // Every kind once, then at random.
+      const fault = PROCESS_FAULTS[injected < PROCESS_FAULTS.length ? injected : Math.floor(random() * PROCESS_FAULTS.length)]!;
       log(`fault ${injected + 1}: ${fault} on ${target} (${made} calls so far)`);
       if (fault === 'kill') {
         await kill(whereis(target)!);
@@ -158,8 +217,25 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       faults['task exit'] = (faults['task exit'] ?? 0) + 1;
     }
     log('task faults done');
+
+    deadStarts = await startsUnderStall(12, settle);
+    faults['starts under a stalled main thread'] = 1;
+
+    const hungPool = TaskSupervisor.start({ name: 'chaos_hung', maxThreads: 2 });
+    const hung = [hungPool.async(hang), hungPool.async(spin, 1e9), hungPool.async(add, 1, 2)];
+    const shutdownBegan = performance.now();
+    await hungPool.shutdown(200);
+    if (performance.now() - shutdownBegan > 5000) unendedShutdowns += 1;
+    for (const task of hung) await settle(task.await(CALL_TIMEOUT_MS));
+    faults['pool shutdown on hung tasks'] = 1;
+
+    await signalRound(signalRoundFailures);
+    faults['SIGTERM to a busy app'] = 1;
+    log('stall, hung shutdown and signal rounds done');
+
     await new Promise((resolve) => setTimeout(resolve, options.tailMs));
     loading = false;
+    await Promise.all(WORKERS.map((worker) => call(worker, { type: 'release' }).catch(() => undefined)));
     await Promise.all(load);
     log(`load stopped: ${made} made, ${settled} settled`);
 
@@ -190,6 +266,23 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     orphanSpans: orphans,
     unhandledRejections: unhandled,
     supervisorExit: (await supervisor.exited()).type,
+    deadStarts,
+    unendedShutdowns,
+    signalRoundFailures,
     durationMs: performance.now() - started,
   };
+}
+
+/** A busy application of its own receives SIGTERM: it must stop in order, export what it recorded, and die of the signal. */
+async function signalRound(failures: string[]): Promise<void> {
+  const receiver = await OtlpReceiver.start();
+  try {
+    const run = await runSignalApp({ report: join(tmpdir(), `worker-otp-chaos-signal-${process.pid}.txt`), endpoint: receiver.url });
+    if (run.signal !== 'SIGTERM') failures.push(`ended with ${run.code ?? run.signal}, not SIGTERM`);
+    if (run.terminated.join(',') !== 'standalone shutdown,tree_worker shutdown') failures.push(`terminate ran as [${run.terminated.join(', ')}]`);
+    const served = receiver.named('edge.handle_call').length + receiver.named('tree_worker.handle_call').length;
+    if (run.counts === undefined || served < run.counts.calls) failures.push(`${served} handle_call spans exported for ${run.counts?.calls} calls`);
+  } finally {
+    await receiver.close();
+  }
 }

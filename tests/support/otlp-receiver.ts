@@ -333,7 +333,10 @@ export class OtlpReceiver {
   async close(): Promise<void> {
     const sockets = [...this.#sockets].map((socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())));
     for (const socket of this.#sockets) socket.destroy();
-    await Promise.all([...sockets, new Promise<void>((resolve) => this.#server.close(() => resolve()))]);
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    // Connections the server accepted but had not yet reported too.
+    this.#server.closeAllConnections();
+    await Promise.all([...sockets, closed]);
   }
 
   /** The port it listens on. */

@@ -15,12 +15,14 @@ import {
   formatPid,
   fromWireExitReason,
   toWireError,
+  thrownReason,
   toWireExitReason,
   type ExitReason,
   type StopReason,
 } from '../../errors';
 import { ROOT_CONTEXT, SpanKind, TraceFlags, context, diag, trace } from '../../propagation/opentelemetry';
 import { answerFlush } from '../../protocol/flush';
+import { MailboxTakes } from '../../protocol/mailbox-counter';
 import { envelope, type CallEnvelope, type CastEnvelope, type FromProcess, type InfoEnvelope, type ProcessStartData, type SpanFields, type ToProcess } from '../../protocol/envelopes';
 import type { From, GenServerDefinition } from '../../protocol/gen-server-definition';
 import { portOf, type Port } from '../../protocol/port';
@@ -66,9 +68,12 @@ class GenServerHost {
   readonly #go: Promise<void>;
   #markGo: () => void = () => {};
   #exiting = false;
+  /** With a `maxMailbox`: where this thread counts the messages it takes, for the main thread to see. */
+  readonly #mailboxTakes: MailboxTakes | undefined;
 
   constructor(start: ProcessStartData) {
     this.#start = start;
+    this.#mailboxTakes = start.mailboxTaken ? new MailboxTakes(start.mailboxTaken) : undefined;
     this.#label = start.name ?? start.defaultLabel;
     startWorkerTelemetry({ threadName: start.name ?? formatPid(start.pid) });
     threadOutbox()?.addUpstream({ sendSpans: (spans) => this.#port.post(envelope.spans(spans)) });
@@ -89,7 +94,7 @@ class GenServerHost {
     try {
       definition = await loadDefinition(this.#start.modulePath);
     } catch (error) {
-      this.#exit({ type: 'error', error: error as Error }, ROOT_CONTEXT, false);
+      this.#exit(thrownReason(error), ROOT_CONTEXT, false);
       return;
     }
     this.#definition = definition;
@@ -112,7 +117,7 @@ class GenServerHost {
       );
     } catch (error) {
       // OTP does not run terminate when init fails.
-      this.#exit({ type: 'error', error: error as Error }, parent, false);
+      this.#exit(thrownReason(error), parent, false);
       return;
     }
     if ('stop' in result) {
@@ -153,6 +158,8 @@ class GenServerHost {
   /** Handles one message; returns a promise only when its callback is asynchronous. */
   #handle(entry: MailboxEntry): Promise<void> | undefined {
     const { envelope: message } = entry;
+    // Calls, casts and messages from the port were counted in; the process's own (sendAfter) and stop were not.
+    if (this.#mailboxTakes && entry.localContext === undefined && message.type !== 'stop') this.#mailboxTakes.took();
     const parent = entry.localContext ?? openTrace(message);
     if (message.type === 'stop') {
       this.#exit(fromWireExitReason(message.reason), parent, true);
@@ -172,7 +179,7 @@ class GenServerHost {
           )
         : this.#invoke(message);
     } catch (error) {
-      this.#exit({ type: 'error', error: error as Error }, parent, true);
+      this.#exit(thrownReason(error), parent, true);
       return undefined;
     }
     if (!(result instanceof Promise)) {
@@ -181,7 +188,7 @@ class GenServerHost {
     }
     return result.then(
       (settled) => this.#settle(message, settled, parent),
-      (error: unknown) => this.#exit({ type: 'error', error: error as Error }, parent, true),
+      (error: unknown) => this.#exit(thrownReason(error), parent, true),
     );
   }
 
@@ -201,7 +208,7 @@ class GenServerHost {
       if (message.type === 'call' && hasKey(result, 'reply')) this.#answer(message.pid, message.ref, result.reply);
       if (hasKey(result, 'stop')) this.#exit(exitReasonFrom(result.stop as StopReason), parent, true);
     } catch (error) {
-      this.#exit({ type: 'error', error: error as Error }, parent, true);
+      this.#exit(thrownReason(error), parent, true);
     }
   }
 

@@ -1,7 +1,7 @@
 import type { Context } from '@opentelemetry/api';
 import type { MailboxEnvelope } from '../../protocol/envelopes';
 
-/** A message waiting in the mailbox; one the process sent itself (`sendAfter`) keeps its context object. */
+/** A message waiting in the mailbox; one the process sent itself (`sendAfter`), and only such a one, keeps its context object. */
 export interface MailboxEntry {
   readonly envelope: MailboxEnvelope;
   readonly localContext?: Context;

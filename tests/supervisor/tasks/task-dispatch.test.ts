@@ -4,7 +4,7 @@
  * sent alone when a bundle they were in could not be posted. One thread, so every second
  * task is queued on the thread behind the first.
  */
-import { PayloadNotCloneableError, TaskExitError, TaskSupervisor, TaskTimeoutError, taskRef } from '../../../dist';
+import { PayloadNotCloneableError, TaskExitError, TaskSupervisor, TaskSupervisorClosedError, TaskTimeoutError, taskRef } from '../../../dist';
 import type * as Tasks from '../../../dist/tests/fixtures/tasks';
 import { fixturePath } from '../../../dist/tests/support/fixtures';
 
@@ -64,10 +64,11 @@ it('gives each task of a burst its own result', async () => {
   expect(results).toEqual(values);
 });
 
-it('refuses tasks after shutdown with TaskExitError and finishes those already submitted', async () => {
+it('refuses tasks after shutdown with TaskSupervisorClosedError and finishes those already submitted', async () => {
   const submitted = single.async(task('sleep'), 50, 'kept');
   const closing = single.shutdown();
-  await expect(single.async(task('add'), 1, 2).await()).rejects.toMatchObject({ code: 'ERR_TASK_EXIT', message: expect.stringContaining('shut down') });
+  expect(() => single.async(task('add'), 1, 2)).toThrow(TaskSupervisorClosedError);
+  expect(() => single.async(task('add'), 1, 2)).toThrow('single: it is shut down');
   await expect(submitted.await()).resolves.toBe('kept');
   await closing;
 });
