@@ -37,6 +37,7 @@ export type {
   InitArgOf,
 } from './protocol/gen-server-definition';
 export { makePid } from './protocol/pid';
+export { move } from './protocol/move';
 export type { Pid, ProcessRef } from './protocol/pid';
 export {
   Supervisor,

@@ -15,6 +15,7 @@ import { collectorFaultCases } from './cases/collector-faults';
 import { exportCases } from './cases/export';
 import { libraryCases } from './cases/library';
 import { lifecycleCases } from './cases/lifecycle';
+import { moveCases } from './cases/moves';
 import { batchCases, taskCases } from './cases/tasks';
 import { startCollector } from './collector';
 import { CONFIGS, type BenchConfig } from './config';
@@ -29,10 +30,11 @@ export interface BenchOptions {
 /** Runs every case and returns the report. */
 export async function runBenchmarks({ config, log = () => {} }: BenchOptions): Promise<Report> {
   const report = new Report();
-  log(`untraced: calls, casts, tasks, batches (${config.name})`);
+  log(`untraced: calls, casts, tasks, batches, moves (${config.name})`);
   await callCases(report, config, 'untraced');
   await taskCases(report, config, 'untraced');
   await batchCases(report, config);
+  await moveCases(report, config);
 
   const collector = await startCollector();
   try {

@@ -11,6 +11,7 @@
  *   caller's span (see `stamp.ts`).
  * - `flush`, `flushed` and `spans` are the same on every link (see `flush.ts`).
  */
+import type { TransferListItem } from 'node:worker_threads';
 import type { WireError, WireExitReason } from '../errors';
 import type { WireContext } from '../propagation/trace-carrier';
 import type { SpanPacket } from './span-packet';
@@ -23,6 +24,15 @@ export interface TraceFields {
 }
 
 /** Spans riding along with an envelope towards the thread that exports them. */
+/**
+ * What a message that the main thread forwards moves (see `move`): the buffers in it that
+ * were transferred on the way in, to be transferred again on the way out. The list holds
+ * the same objects as the payload, so it costs no copy.
+ */
+export interface MoveFields {
+  readonly transfer?: readonly TransferListItem[];
+}
+
 export interface SpanFields {
   spans?: SpanPacket;
 }
@@ -109,7 +119,7 @@ export interface ReadyEnvelope extends SpanFields {
 }
 
 /** An answer to the call from `pid` (0: the main thread) with `ref`. */
-export interface ReplyOutEnvelope extends SpanFields {
+export interface ReplyOutEnvelope extends SpanFields, MoveFields {
   readonly type: 'reply';
   readonly pid: number;
   readonly ref: number;
@@ -131,7 +141,7 @@ export interface ExitEnvelope extends SpanFields {
 }
 
 /** A call from this process to another, routed by the main thread. */
-export interface RoutedCallEnvelope extends TraceFields, SpanFields {
+export interface RoutedCallEnvelope extends TraceFields, SpanFields, MoveFields {
   readonly type: 'call';
   readonly to: WireProcessRef;
   readonly ref: number;
@@ -139,7 +149,7 @@ export interface RoutedCallEnvelope extends TraceFields, SpanFields {
 }
 
 /** A cast or a plain message from this process to another, routed by the main thread. */
-export interface RoutedMessageEnvelope extends TraceFields, SpanFields {
+export interface RoutedMessageEnvelope extends TraceFields, SpanFields, MoveFields {
   readonly type: 'cast' | 'info';
   readonly to: WireProcessRef;
   readonly message: unknown;
@@ -264,11 +274,14 @@ export const envelope = {
   flushed: (id: number): FlushedEnvelope => ({ type: 'flushed', id }),
   spans: (spans: SpanPacket): SpansEnvelope => ({ type: 'spans', spans }),
   ready: (label: string): ReadyEnvelope => ({ type: 'ready', label }),
-  replyOut: (pid: number, ref: number, value: unknown): ReplyOutEnvelope => ({ type: 'reply', pid, ref, value }),
+  replyOut: (pid: number, ref: number, value: unknown, transfer?: readonly TransferListItem[]): ReplyOutEnvelope =>
+    transfer ? { type: 'reply', pid, ref, value, transfer } : { type: 'reply', pid, ref, value },
   replyFailed: (pid: number, ref: number, error: WireError): ReplyFailedEnvelope => ({ type: 'reply_failed', pid, ref, error }),
   exit: (reason: WireExitReason): ExitEnvelope => ({ type: 'exit', reason }),
-  routedCall: (to: WireProcessRef, ref: number, message: unknown, trace: TraceFields): RoutedCallEnvelope => ({ type: 'call', to, ref, message, ...trace }),
-  routedMessage: (kind: 'cast' | 'info', to: WireProcessRef, message: unknown, trace: TraceFields): RoutedMessageEnvelope => ({ type: kind, to, message, ...trace }),
+  routedCall: (to: WireProcessRef, ref: number, message: unknown, trace: TraceFields, transfer?: readonly TransferListItem[]): RoutedCallEnvelope =>
+    transfer ? { type: 'call', to, ref, message, transfer, ...trace } : { type: 'call', to, ref, message, ...trace },
+  routedMessage: (kind: 'cast' | 'info', to: WireProcessRef, message: unknown, trace: TraceFields, transfer?: readonly TransferListItem[]): RoutedMessageEnvelope =>
+    transfer ? { type: kind, to, message, transfer, ...trace } : { type: kind, to, message, ...trace },
   /** A routed call as the callee receives it: from the calling process. */
   forwardedCall: (from: { readonly pid: number; readonly ref: number }, routed: RoutedCallEnvelope): CallEnvelope =>
     ({ type: 'call', pid: from.pid, ref: from.ref, message: routed.message, trace: routed.trace, sentAt: routed.sentAt }),

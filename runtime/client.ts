@@ -5,6 +5,7 @@
 import { context, type Span } from '@opentelemetry/api';
 import { exitReasonFrom, toWireExitReason, type StopReason } from '../errors';
 import { envelope } from '../protocol/envelopes';
+import { takeTransfer } from '../protocol/move';
 import { makePid, type Pid, type ProcessRef } from '../protocol/pid';
 import { tracingOn } from '../protocol/span-outbox';
 import { stampTrace } from '../protocol/stamp';
@@ -72,7 +73,7 @@ export function callProcess<Reply>(target: ProcessRef | ProcessRecord, request: 
     const call = new ClientCall(record, span, resolve as (value: unknown) => void, reject);
     const ref = calls.add(call);
     try {
-      processTable.router.deliverMessage(record, envelope.call(MAIN_PID, ref, request, stampTrace(span)), 'call request');
+      processTable.router.deliverMessage(record, envelope.call(MAIN_PID, ref, request, stampTrace(span)), 'call request', takeTransfer(request));
     } catch (error) {
       calls.drop(ref);
       call.reject(error as Error);
@@ -86,7 +87,8 @@ function sendOneWay(kind: 'cast' | 'info', target: ProcessRef, message: unknown)
   const record = processTable.registry.require(target);
   const span = clientSpan(record, kind);
   try {
-    processTable.router.deliverMessage(record, kind === 'cast' ? envelope.cast(message, stampTrace(span)) : envelope.info(message, stampTrace(span)), 'message');
+    const transfer = takeTransfer(message);
+    processTable.router.deliverMessage(record, kind === 'cast' ? envelope.cast(message, stampTrace(span)) : envelope.info(message, stampTrace(span)), 'message', transfer);
   } catch (error) {
     if (span) recordFailure(span, error);
     throw error;

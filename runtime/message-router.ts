@@ -1,3 +1,4 @@
+import type { TransferListItem } from 'node:worker_threads';
 import { diag } from '@opentelemetry/api';
 import { MailboxFullError, NoProcessError, toWireError } from '../errors';
 import { envelope, type RoutedCallEnvelope, type RoutedMessageEnvelope, type ToProcess } from '../protocol/envelopes';
@@ -23,9 +24,9 @@ export class MessageRouter {
     this.#registry = registry;
   }
 
-  /** Posts an envelope to a process; a payload that cannot be cloned throws a typed error. */
-  deliver(record: ProcessRecord, message: ToProcess, what: string): void {
-    post(record.port, message, what);
+  /** Posts an envelope to a process, moving `transfer`; a payload that cannot be cloned throws a typed error. */
+  deliver(record: ProcessRecord, message: ToProcess, what: string, transfer?: readonly TransferListItem[]): void {
+    post(record.port, message, what, transfer);
   }
 
   /**
@@ -33,12 +34,12 @@ export class MessageRouter {
    * `maxMailbox`: throws `MailboxFullError` when the mailbox is full (nothing is sent),
    * or a typed error when the payload cannot be cloned.
    */
-  deliverMessage(record: ProcessRecord, message: ToProcess, what: string): void {
+  deliverMessage(record: ProcessRecord, message: ToProcess, what: string, transfer?: readonly TransferListItem[]): void {
     const { mailbox } = record;
-    if (mailbox === undefined) return this.deliver(record, message, what);
+    if (mailbox === undefined) return this.deliver(record, message, what, transfer);
     if (!mailbox.tryAdd()) throw new MailboxFullError({ pid: record.pid, name: record.label }, mailbox.max);
     try {
-      this.deliver(record, message, what);
+      this.deliver(record, message, what, transfer);
     } catch (error) {
       mailbox.undo();
       throw error;
@@ -56,7 +57,7 @@ export class MessageRouter {
       }
       target.inFlight.set(callKey(from), from);
       try {
-        this.deliverMessage(target, envelope.forwardedCall(from, message), 'message');
+        this.deliverMessage(target, envelope.forwardedCall(from, message), 'message', message.transfer);
       } catch (error) {
         // A full mailbox; or a payload that was cloneable once, on its way here (rare).
         target.inFlight.delete(callKey(from));
@@ -69,7 +70,7 @@ export class MessageRouter {
       return;
     }
     try {
-      this.deliver(target, envelope.forwardedMessage(message), 'message');
+      this.deliver(target, envelope.forwardedMessage(message), 'message', message.transfer);
       // Not refused when the mailbox is full: the sender has moved on, and OTP never drops a cast.
       target.mailbox?.add();
     } catch {
@@ -77,10 +78,10 @@ export class MessageRouter {
     }
   }
 
-  /** The callee answered a call that came from another process: passes the answer back. */
-  answered(callee: ProcessRecord, from: From, answer: CallAnswer): void {
+  /** The callee answered a call that came from another process: passes the answer back, moving `transfer`. */
+  answered(callee: ProcessRecord, from: From, answer: CallAnswer, transfer?: readonly TransferListItem[]): void {
     callee.inFlight.delete(callKey(from));
-    this.answer(from, answer);
+    this.answer(from, answer, transfer);
   }
 
   /** Fails every call in flight to `callee` (it is exiting). */
@@ -90,7 +91,7 @@ export class MessageRouter {
   }
 
   /** Answers a process whose call went through here, if it is still running. */
-  answer(from: From, answer: CallAnswer): void {
+  answer(from: From, answer: CallAnswer, transfer?: readonly TransferListItem[]): void {
     const caller = this.#registry.get(from.pid);
     if (caller === undefined || caller.exitReason !== undefined) return;
     try {
@@ -98,6 +99,7 @@ export class MessageRouter {
         caller,
         'error' in answer ? envelope.callFailed(from.ref, toWireError(answer.error)) : envelope.replyIn(from.ref, answer.value),
         'reply',
+        transfer,
       );
     } catch (error) {
       this.deliver(caller, envelope.callFailed(from.ref, toWireError(error)), 'reply');

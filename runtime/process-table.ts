@@ -124,7 +124,7 @@ export class ProcessTable {
       case 'reply':
         // Usually from the called process; one it handed `from` to may answer instead.
         if (message.pid === MAIN_PID) this.mainCalls.answer(message.ref, message.value);
-        else this.router.answered(record, { pid: message.pid, ref: message.ref }, { value: message.value });
+        else this.router.answered(record, { pid: message.pid, ref: message.ref }, { value: message.value }, message.transfer);
         return;
       case 'reply_failed':
         if (message.pid === MAIN_PID) this.mainCalls.fail(message.ref, fromWireError(message.error));

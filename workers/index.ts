@@ -15,7 +15,7 @@ export type {
 } from '../protocol/gen-server-definition';
 export { self, call, cast, send, reply, sendAfter } from './thread-runtime';
 export type { ProcessCallOptions, TimerRef } from './process-api';
-export { makePid, formatPid } from './thread-runtime';
+export { makePid, formatPid, move } from './thread-runtime';
 export type { Pid, ProcessRef } from '../protocol/pid';
 export {
   WorkerOtpError,

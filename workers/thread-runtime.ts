@@ -11,6 +11,7 @@ export { startWorkerTelemetry } from './worker-telemetry';
 export { tracedEndpoint } from '../protocol/traced-endpoint';
 export { defineGenServer } from '../protocol/gen-server-definition';
 export { makePid } from '../protocol/pid';
+export { move } from '../protocol/move';
 export { self, call, cast, send, reply, sendAfter } from './process-api';
 // The whole catalogue: workers/index.ts names what the package exports of it.
 export * from '../errors';

@@ -10,7 +10,9 @@
  * its thread is ended (the only way to stop JavaScript that runs). When a thread ends,
  * the tasks it had not started go back to the front of the queue.
  */
+import type { TransferListItem } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
+import { sendable } from '../../protocol/move';
 import { isDataCloneError } from '../../errors';
 import { envelope, type BundleDoneEnvelope, type TaskRequest, type TaskResponse } from '../../protocol/envelopes';
 import { openSpans } from '../../protocol/stamp';
@@ -31,6 +33,8 @@ type LoadBalancer = NonNullable<NonNullable<ConstructorParameters<typeof Piscina
 
 interface Entry {
   readonly request: TaskRequest;
+  /** What of its arguments moves (see `move`): once sent, they are the thread's. */
+  readonly transfer: readonly TransferListItem[] | undefined;
   /** Which running estimate the task's run time feeds. */
   readonly estimateKey: string;
   readonly resolve: (response: TaskResponse) => void;
@@ -94,10 +98,10 @@ export class TaskDispatcher {
     return maxThreads * BUNDLES_PER_THREAD * MAX_BUNDLE_TASKS;
   }
 
-  submit(request: TaskRequest): DispatchedTask {
+  submit(request: TaskRequest, transfer?: readonly TransferListItem[]): DispatchedTask {
     let entry!: Entry;
     const response = new Promise<TaskResponse>((resolve, reject) => {
-      entry = { request, estimateKey: `${request.mode}:${request.module}#${request.export}`, resolve, reject, settled: false, requeues: 0, alone: false };
+      entry = { request, transfer, estimateKey: `${request.mode}:${request.module}#${request.export}`, resolve, reject, settled: false, requeues: 0, alone: false };
     });
     this.#queue.push(entry);
     this.#pump();
@@ -192,7 +196,9 @@ export class TaskDispatcher {
       return entry.request;
     });
     this.#bundles.add(bundle);
-    (this.#pool.run(envelope.bundle(tasks)) as Promise<BundleDoneEnvelope>).then(
+    // Checked again now: a buffer may have been moved elsewhere while its task waited.
+    const transfer = sendable(bundle.flatMap((entry) => entry.transfer ?? []));
+    (this.#pool.run(envelope.bundle(tasks), transfer ? { transferList: transfer } : undefined) as Promise<BundleDoneEnvelope>).then(
       (response) => this.#finish(bundle, response, undefined),
       (error: unknown) => this.#finish(bundle, undefined, error),
     );
@@ -236,7 +242,8 @@ export class TaskDispatcher {
         // One task's arguments could not be cloned; sent alone, only that one fails.
         entry.alone = true;
         requeued.push(entry);
-      } else if (state === SLOT_QUEUED && !this.#closing && entry.requeues < MAX_REQUEUES && !isDataCloneError(error)) {
+      } else if (state === SLOT_QUEUED && !this.#closing && entry.requeues < MAX_REQUEUES && !isDataCloneError(error) && entry.transfer === undefined) {
+        // (Moved arguments went with the thread: such a task cannot be sent again.)
         entry.requeues += 1;
         requeued.push(entry);
       } else if (state === SLOT_DONE) {

@@ -18,6 +18,7 @@ import {
 } from '../../errors';
 import { envelope, type TaskHostData, type TaskRequest } from '../../protocol/envelopes';
 import { tracingOn } from '../../protocol/span-outbox';
+import { takeTransfer } from '../../protocol/move';
 import { stampTrace } from '../../protocol/stamp';
 import { TaskSlots } from '../../protocol/task-slots';
 import { MAX_TIMER_DELAY_MS, startTimeout, validateTimeout } from '../../protocol/timeouts';
@@ -355,7 +356,7 @@ export class TaskSupervisor {
       autoSpans: this.#autoSpans,
       slot: -1,
     };
-    const dispatched = this.#dispatcher.submit(request);
+    const dispatched = this.#dispatcher.submit(request, takeTransfer(args));
     this.#pending += 1;
     const running = dispatched.response.then(
       (response) => {

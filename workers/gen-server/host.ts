@@ -4,7 +4,7 @@
  * runtime with `ProcessStartData` as its `workerData`; speaks only the protocol of
  * `protocol/envelopes.ts`.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type TransferListItem } from 'node:worker_threads';
 import type { Attributes, Context } from '@opentelemetry/api';
 import {
   ProcessContextError,
@@ -23,6 +23,7 @@ import {
 import { ROOT_CONTEXT, SpanKind, TraceFlags, context, diag, trace } from '../../propagation/opentelemetry';
 import { answerFlush } from '../../protocol/flush';
 import { MailboxTakes } from '../../protocol/mailbox-counter';
+import { takeTransfer } from '../../protocol/move';
 import { envelope, type CallEnvelope, type CastEnvelope, type FromProcess, type InfoEnvelope, type ProcessStartData, type SpanFields, type ToProcess } from '../../protocol/envelopes';
 import type { From, GenServerDefinition } from '../../protocol/gen-server-definition';
 import { portOf, type Port } from '../../protocol/port';
@@ -85,7 +86,7 @@ class GenServerHost {
       autoSpans: start.autoSpans,
       label: () => this.#label,
       attributes: (kind) => this.#attributes(kind),
-      post: (message, what) => this.#post(message, what),
+      post: (message, what, transfer) => this.#post(message, what, transfer),
     });
   }
 
@@ -133,9 +134,9 @@ class GenServerHost {
     return { [ATTR_PID]: this.#start.pid, [ATTR_PROCESS_NAME]: this.#label, [ATTR_MESSAGE_KIND]: kind };
   }
 
-  /** Posts to the main thread with the spans this thread holds. Throws PayloadNotCloneableError, keeping the spans. */
-  #post(message: FromProcess | SpanFields, what = 'message'): void {
-    postWithSpans(this.#port, message, what);
+  /** Posts to the main thread with the spans this thread holds, moving `transfer`. Throws PayloadNotCloneableError, keeping the spans. */
+  #post(message: FromProcess | SpanFields, what = 'message', transfer?: readonly TransferListItem[]): void {
+    postWithSpans(this.#port, message, what, transfer);
   }
 
   #receive(message: ToProcess): void {
@@ -253,7 +254,8 @@ class GenServerHost {
 
   #answer(pid: number, ref: number, value: unknown): void {
     try {
-      this.#post(envelope.replyOut(pid, ref, value), 'reply');
+      const transfer = takeTransfer(value);
+      this.#post(envelope.replyOut(pid, ref, value, transfer), 'reply', transfer);
     } catch (error) {
       // The caller learns why; the process goes on serving.
       this.#post(envelope.replyFailed(pid, ref, toWireError(error)));

@@ -8,6 +8,8 @@ import { context } from '../../propagation/opentelemetry';
 import { CallTimeoutError, ProcessContextError, fromWireError } from '../../errors';
 import { CallBook } from '../../protocol/call-book';
 import { envelope, type CallFailedEnvelope, type ReplyInEnvelope, type SpanFields, type WireProcessRef } from '../../protocol/envelopes';
+import type { TransferListItem } from 'node:worker_threads';
+import { takeTransfer } from '../../protocol/move';
 import { describeRef, wireRef, type ProcessRef } from '../../protocol/pid';
 import { tracingOn } from '../../protocol/span-outbox';
 import { stampTrace } from '../../protocol/stamp';
@@ -28,8 +30,8 @@ export interface Sender {
   label(): string;
   /** The attributes every span of this process carries, for a message of `kind`. */
   attributes(kind: string): Attributes;
-  /** Posts to the main thread, spans riding along; throws a typed error if it cannot. */
-  post(message: SpanFields, what: string): void;
+  /** Posts to the main thread, spans riding along, moving `transfer`; throws a typed error if it cannot. */
+  post(message: SpanFields, what: string, transfer?: readonly TransferListItem[]): void;
 }
 
 export class Outbound {
@@ -57,7 +59,8 @@ export class Outbound {
     const to = wireRef(target);
     const span = this.#clientSpan(kind, to);
     try {
-      this.#sender.post(envelope.routedMessage(kind, to, message, stampTrace(span)), 'message');
+      const transfer = takeTransfer(message);
+      this.#sender.post(envelope.routedMessage(kind, to, message, stampTrace(span), transfer), 'message', transfer);
     } catch (error) {
       if (span) recordFailure(span, error);
       throw error;
@@ -75,7 +78,8 @@ export class Outbound {
       const call = new ClientCall(to, span, resolve, reject);
       const ref = this.#calls.add(call);
       try {
-        this.#sender.post(envelope.routedCall(to, ref, message, stampTrace(span)), 'call request');
+        const transfer = takeTransfer(message);
+        this.#sender.post(envelope.routedCall(to, ref, message, stampTrace(span), transfer), 'call request', transfer);
       } catch (error) {
         this.#calls.drop(ref);
         call.reject(error as Error);

@@ -7,10 +7,13 @@
  * `<export>.run` span, and records the result or the error. It never throws: a thrown
  * error travels as a value, with its class, code and cause.
  */
-import { threadId, workerData } from 'node:worker_threads';
+import { types } from 'node:util';
+import { MessagePort, threadId, workerData, type TransferListItem } from 'node:worker_threads';
+import { move as piscinaMove, transferableSymbol, valueSymbol } from 'piscina';
 import { PayloadNotCloneableError, TaskModuleError, toWireError } from '../../errors';
 import { SpanKind } from '../../propagation/opentelemetry';
 import { envelope, type BundleDoneEnvelope, type TaskHostData, type TaskRequest, type TaskResponse, type ToTaskThread } from '../../protocol/envelopes';
+import { takeTransfer } from '../../protocol/move';
 import { attachSpans, openTrace } from '../../protocol/stamp';
 import { TaskSlots } from '../../protocol/task-slots';
 import { ATTR_TASK_EXPORT, ATTR_TASK_ITEMS, ATTR_TASK_MODULE } from '../../telemetry/record/attributes';
@@ -38,14 +41,49 @@ function taskFunction(modulePath: string, exportName: string, exports: ModuleExp
   throw TaskModuleError.exportNotFound(modulePath, exportName, found);
 }
 
+/** Classes structured clone takes as they are (with their contents checked, where they have any). */
+const CLONEABLE_CLASSES = new Set<unknown>([Object.prototype, null, Array.prototype, Date.prototype, RegExp.prototype, Map.prototype, Set.prototype]);
+/** Objects looked at, at most, before checking by cloning instead. */
+const MAX_CHECKED = 10_000;
+
+/**
+ * Whether `value` is surely cloneable without cloning it: plain data (plain objects,
+ * arrays, maps, sets, dates, buffers and typed arrays, primitives), and message ports it
+ * moves. Anything else (a class instance, a function) is left to a real clone. So a big
+ * buffer is not copied once to check it and again to send it.
+ */
+function surelyCloneable(value: object, transfer: readonly TransferListItem[] | undefined): boolean {
+  const seen = new Set<object>();
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    if (current === null || current === undefined) continue;
+    if (typeof current === 'function' || typeof current === 'symbol') return false;
+    if (typeof current !== 'object' || seen.has(current)) continue;
+    if (seen.size >= MAX_CHECKED) return false;
+    seen.add(current);
+    if (types.isAnyArrayBuffer(current) || ArrayBuffer.isView(current)) continue;
+    if (current instanceof MessagePort) {
+      if (transfer?.includes(current)) continue;
+      return false;
+    }
+    if (!CLONEABLE_CLASSES.has(Object.getPrototypeOf(current))) return false;
+    if (current instanceof Map) for (const [key, item] of current) pending.push(key, item);
+    else if (current instanceof Set || Array.isArray(current)) for (const item of current) pending.push(item);
+    else for (const key of Object.keys(current)) pending.push((current as Record<string, unknown>)[key]);
+  }
+  return true;
+}
+
 /** A result the thread cannot post would kill it inside Piscina; check it here instead. */
-function assertCloneable(value: unknown): void {
+function assertCloneable(value: unknown, transfer: readonly TransferListItem[] | undefined): void {
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'function' || typeof value === 'symbol') throw new PayloadNotCloneableError('task result', new TypeError(`${typeof value} could not be cloned`));
     return;
   }
+  if (surelyCloneable(value, transfer)) return;
   try {
-    structuredClone(value);
+    structuredClone(value, transfer ? { transfer: [...transfer].filter((item) => item instanceof MessagePort) } : undefined);
   } catch (error) {
     throw new PayloadNotCloneableError('task result', error);
   }
@@ -53,17 +91,18 @@ function assertCloneable(value: unknown): void {
 
 const elapsedMicros = (started: number) => Math.round((performance.now() - started) * 1000);
 
-function failed(started: number, error: unknown): TaskResponse {
-  return { ok: false, error: toWireError(error), micros: elapsedMicros(started) };
+function failed(started: number, error: unknown): Finished {
+  return { response: { ok: false, error: toWireError(error), micros: elapsedMicros(started) } };
 }
 
-function succeeded(started: number, value: unknown): TaskResponse {
+function succeeded(started: number, value: unknown): Finished {
+  const transfer = takeTransfer(value);
   try {
-    assertCloneable(value);
+    assertCloneable(value, transfer);
   } catch (error) {
     return failed(started, error);
   }
-  return { ok: true, value, micros: elapsedMicros(started) };
+  return { response: { ok: true, value, micros: elapsedMicros(started) }, transfer };
 }
 
 function invoke(request: TaskRequest, fn: TaskFunction): unknown {
@@ -85,8 +124,14 @@ async function mapItems(fn: TaskFunction, items: readonly unknown[]): Promise<un
   return results;
 }
 
+/** A task's response, and what of its result moves back (see `move`). */
+interface Finished {
+  readonly response: TaskResponse;
+  readonly transfer?: readonly TransferListItem[] | undefined;
+}
+
 /** Runs one task; synchronously when its module is loaded and its function returns a plain value. */
-function runOne(request: TaskRequest): TaskResponse | Promise<TaskResponse> {
+function runOne(request: TaskRequest): Finished | Promise<Finished> {
   const exports = loadedModules.get(request.module);
   if (exports === undefined) {
     return loadTaskModule(request.module).then(
@@ -108,20 +153,31 @@ function runOne(request: TaskRequest): TaskResponse | Promise<TaskResponse> {
   );
 }
 
-async function runBundle(tasks: readonly TaskRequest[], slots: TaskSlots): Promise<BundleDoneEnvelope> {
+async function runBundle(tasks: readonly TaskRequest[], slots: TaskSlots): Promise<BundleDoneEnvelope | MovedToPool> {
   const results: Array<TaskResponse | null> = [];
+  let transfer: Set<TransferListItem> | undefined;
   for (const request of tasks) {
     if (!slots.start(request.slot, threadId)) {
       results.push(null);
       continue;
     }
-    const response = runOne(request);
-    results.push(isPromiseLike(response) ? await response : response);
+    const running = runOne(request);
+    const finished = isPromiseLike(running) ? await running : running;
+    results.push(finished.response);
+    if (finished.transfer) for (const item of finished.transfer) (transfer ??= new Set()).add(item);
     slots.finish(request.slot);
   }
   const done = envelope.bundleDone(results);
   attachSpans(done);
-  return done;
+  return transfer ? movedToPool(done, [...transfer]) : done;
+}
+
+/** A handler's result Piscina posts with a transfer list (its own type is internal to Piscina). */
+type MovedToPool = object;
+
+/** Piscina's way to post a result with a transfer list: its Transferable interface, marked by its `move`. */
+function movedToPool(done: BundleDoneEnvelope, transfer: TransferListItem[]): MovedToPool {
+  return piscinaMove({ [transferableSymbol]: transfer, [valueSymbol]: done });
 }
 
 /** Holds this thread until `count` threads have arrived, so each barrier task takes its own thread. */
@@ -144,7 +200,7 @@ const BARRIER_TIMEOUT_MS = 30_000;
  * The Piscina handler of a TaskSupervisor's thread (its `workerData` says which). A thread's
  * bundles run one after another.
  */
-export function createTaskHandler(): (message: ToTaskThread) => Promise<BundleDoneEnvelope> | boolean {
+export function createTaskHandler(): (message: ToTaskThread) => Promise<BundleDoneEnvelope | MovedToPool> | boolean {
   const hostData = workerData as TaskHostData;
   const slots = new TaskSlots(hostData.slots);
   startWorkerTelemetry({ threadName: `${hostData.supervisorName}#${threadId}` });
