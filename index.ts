@@ -39,6 +39,7 @@ export type {
 export { makePid } from './protocol/pid';
 export { move } from './protocol/move';
 export type { Pid, ProcessRef } from './protocol/pid';
+export type { RegisteredNames, RegisteredName } from './protocol/registered-names';
 export {
   Supervisor,
   supervisorChild,

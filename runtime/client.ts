@@ -7,6 +7,7 @@ import { exitReasonFrom, toWireExitReason, type StopReason } from '../errors';
 import { envelope } from '../protocol/envelopes';
 import { takeTransfer } from '../protocol/move';
 import { makePid, type Pid, type ProcessRef } from '../protocol/pid';
+import type { NamedCall, NamedCast, NamedInfo, NamedReply, RegisteredName, UnlistedRef } from '../protocol/registered-names';
 import { tracingOn } from '../protocol/span-outbox';
 import { stampTrace } from '../protocol/stamp';
 import { startTimeout, validateTimeout } from '../protocol/timeouts';
@@ -48,8 +49,10 @@ function clientSpan(record: ProcessRecord, kind: 'call' | 'cast' | 'info'): Span
  * dropped), `NoProcessError`, `ProcessExitError` (the process exited before replying;
  * carries the reason), `PayloadNotCloneableError` or `MailboxFullError` (nothing was sent).
  */
-export function call<Reply = unknown>(target: ProcessRef, request: unknown, options?: CallOptions): Promise<Reply> {
-  return callProcess<Reply>(target, request, options, DEFAULT_CALL_TIMEOUT_MS);
+export function call<N extends RegisteredName>(target: N, request: NamedCall<N>, options?: CallOptions): Promise<NamedReply<N>>;
+export function call<Reply = unknown, T extends ProcessRef = ProcessRef>(target: UnlistedRef<T>, request: unknown, options?: CallOptions): Promise<Reply>;
+export function call(target: ProcessRef, request: unknown, options?: CallOptions): Promise<unknown> {
+  return callProcess(target, request, options, DEFAULT_CALL_TIMEOUT_MS);
 }
 
 function isLiveRecord(target: ProcessRef | ProcessRecord): target is ProcessRecord {
@@ -102,6 +105,8 @@ function sendOneWay(kind: 'cast' | 'info', target: ProcessRef, message: unknown)
  * Throws `NoProcessError`, `PayloadNotCloneableError` or (a process started with
  * `maxMailbox`) `MailboxFullError` at once; nothing is sent then.
  */
+export function cast<N extends RegisteredName>(target: N, message: NamedCast<N>): void;
+export function cast<T extends ProcessRef>(target: UnlistedRef<T>, message: unknown): void;
 export function cast(target: ProcessRef, message: unknown): void {
   sendOneWay('cast', target, message);
 }
@@ -111,6 +116,8 @@ export function cast(target: ProcessRef, message: unknown): void {
  * `NoProcessError`, `PayloadNotCloneableError` or `MailboxFullError` at once; nothing is
  * sent then.
  */
+export function send<N extends RegisteredName>(target: N, message: NamedInfo<N>): void;
+export function send<T extends ProcessRef>(target: UnlistedRef<T>, message: unknown): void;
 export function send(target: ProcessRef, message: unknown): void {
   sendOneWay('info', target, message);
 }

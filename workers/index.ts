@@ -17,6 +17,7 @@ export { self, call, cast, send, reply, sendAfter } from './thread-runtime';
 export type { ProcessCallOptions, TimerRef } from './process-api';
 export { makePid, formatPid, move } from './thread-runtime';
 export type { Pid, ProcessRef } from '../protocol/pid';
+export type { RegisteredNames, RegisteredName } from '../protocol/registered-names';
 export {
   WorkerOtpError,
   RemoteError,

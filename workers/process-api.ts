@@ -1,6 +1,7 @@
 import { ProcessContextError } from '../errors';
 import type { From } from '../protocol/gen-server-definition';
 import type { Pid, ProcessRef } from '../protocol/pid';
+import type { NamedCall, NamedCast, NamedInfo, NamedReply, RegisteredName, UnlistedRef } from '../protocol/registered-names';
 
 /** Options of a call made from inside a process. */
 export interface ProcessCallOptions {
@@ -52,16 +53,22 @@ export function self(): Pid {
  * context follows the call. Rejects with `CallTimeoutError`, `NoProcessError`,
  * `ProcessExitError` or `PayloadNotCloneableError`.
  */
-export function call<Reply = unknown>(target: ProcessRef, request: unknown, options?: ProcessCallOptions): Promise<Reply> {
-  return current('call').call(target, request, options) as Promise<Reply>;
+export function call<N extends RegisteredName>(target: N, request: NamedCall<N>, options?: ProcessCallOptions): Promise<NamedReply<N>>;
+export function call<Reply = unknown, T extends ProcessRef = ProcessRef>(target: UnlistedRef<T>, request: unknown, options?: ProcessCallOptions): Promise<Reply>;
+export function call(target: ProcessRef, request: unknown, options?: ProcessCallOptions): Promise<unknown> {
+  return current('call').call(target, request, options);
 }
 
 /** Sends a request to another process's `handleCast` without waiting (OTP's `GenServer.cast/2`). */
+export function cast<N extends RegisteredName>(target: N, message: NamedCast<N>): void;
+export function cast<T extends ProcessRef>(target: UnlistedRef<T>, message: unknown): void;
 export function cast(target: ProcessRef, message: unknown): void {
   current('cast').cast(target, message);
 }
 
 /** Sends a plain message to another process's `handleInfo` (OTP's `send/2`). */
+export function send<N extends RegisteredName>(target: N, message: NamedInfo<N>): void;
+export function send<T extends ProcessRef>(target: UnlistedRef<T>, message: unknown): void;
 export function send(target: ProcessRef, message: unknown): void {
   current('send').send(target, message);
 }
