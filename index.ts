@@ -10,6 +10,10 @@
  * finishes what it holds first. Every ending is idempotent and resolves once it is done.
  */
 import { joinAppTelemetry } from './runtime/app-telemetry';
+// What processes may ask the main thread for (starting processes, links, monitors, groups;
+// supervisors and tasks): registered as worker-otp loads.
+import './runtime/process-requests';
+import './supervisor/process-requests';
 
 export {
   startGenServer,
@@ -40,6 +44,8 @@ export { makePid } from './protocol/pid';
 export { move } from './protocol/move';
 export type { Pid, ProcessRef } from './protocol/pid';
 export type { RegisteredNames, RegisteredName } from './protocol/registered-names';
+export type { ExitMessage, DownMessage, MonitorRef } from './protocol/system-messages';
+export { groups } from './runtime/groups';
 export {
   Supervisor,
   supervisorChild,

@@ -205,6 +205,14 @@ export class ProcessContextError extends WorkerOtpError<'ERR_PROCESS_CONTEXT'> {
   static callsItself(label: string): ProcessContextError {
     return new ProcessContextError(`${label} called itself, which can only deadlock; handle the request directly`);
   }
+
+  static stopsItself(label: string): ProcessContextError {
+    return new ProcessContextError(`${label} asked to stop itself and wait for that, which can only deadlock; return { stop: reason, state } from the callback instead`);
+  }
+
+  static mainThreadOnly(operation: string): ProcessContextError {
+    return new ProcessContextError(`${operation} from 'worker-otp' runs in the main thread; inside a process, import ${operation} from 'worker-otp/workers', which asks the main thread (so pids stay unique)`);
+  }
 }
 
 /** Why a supervisor refused an operation or could not do it. */

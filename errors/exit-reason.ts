@@ -13,6 +13,7 @@ import { fromWireError, toWireError, type WireError } from './error-wire';
  *   or its thread died of an uncaught error.
  * - `out_of_memory`: its thread hit its `resourceLimits`.
  * - `stop`: a callback asked to stop with a reason of its own (an abnormal exit).
+ * - `noproc`: there was no such process to link to or monitor (OTP's `noproc`).
  */
 export type ExitReason =
   | { readonly type: 'normal' }
@@ -20,7 +21,8 @@ export type ExitReason =
   | { readonly type: 'killed' }
   | { readonly type: 'error'; readonly error: Error }
   | { readonly type: 'out_of_memory' }
-  | { readonly type: 'stop'; readonly detail: unknown };
+  | { readonly type: 'stop'; readonly detail: unknown }
+  | { readonly type: 'noproc' };
 
 /** Plain data a stop reason can be: it crosses threads, so no functions or symbols. */
 export type StopDetail = string | number | boolean | bigint | null | Date | readonly unknown[] | { readonly [key: string]: unknown };

@@ -108,7 +108,21 @@ export interface GoEnvelope {
 export type MailboxEnvelope = CallEnvelope | CastEnvelope | InfoEnvelope | StopEnvelope;
 
 /** Envelopes a process receives. */
-export type ToProcess = MailboxEnvelope | ReplyInEnvelope | CallFailedEnvelope | FlushEnvelope | GoEnvelope;
+/**
+ * An exit signal or a monitor's notice for a process (see `system-messages.ts`): it arrives
+ * in `handleInfo`, in order with the process's other messages.
+ */
+export interface SignalEnvelope {
+  readonly type: 'signal';
+  /** `exit`: a linked process exited (the receiver traps exits). `down`: a monitored one did. */
+  readonly kind: 'exit' | 'down';
+  readonly pid: number;
+  /** The monitor's ref (`down` only). */
+  readonly ref?: number;
+  readonly reason: WireExitReason;
+}
+
+export type ToProcess = MailboxEnvelope | ReplyInEnvelope | CallFailedEnvelope | FlushEnvelope | GoEnvelope | SignalEnvelope;
 
 // --- a process to the main thread ---
 
@@ -156,8 +170,21 @@ export interface RoutedMessageEnvelope extends TraceFields, SpanFields, MoveFiel
 }
 
 /** Envelopes a process sends. */
+/**
+ * A process asks the main thread to do what only it can (start a process, link, monitor,
+ * run a task, join a group, ...): `op` names the operation, `args` its arguments; the answer
+ * comes back as the reply to `ref`, like a call's. The trace context goes along.
+ */
+export interface RuntimeRequestEnvelope extends TraceFields, SpanFields, MoveFields {
+  readonly type: 'runtime';
+  readonly ref: number;
+  readonly op: string;
+  readonly args: unknown;
+}
+
 export type FromProcess =
   | ReadyEnvelope
+  | RuntimeRequestEnvelope
   | ReplyOutEnvelope
   | ReplyFailedEnvelope
   | ExitEnvelope
@@ -278,6 +305,10 @@ export const envelope = {
     transfer ? { type: 'reply', pid, ref, value, transfer } : { type: 'reply', pid, ref, value },
   replyFailed: (pid: number, ref: number, error: WireError): ReplyFailedEnvelope => ({ type: 'reply_failed', pid, ref, error }),
   exit: (reason: WireExitReason): ExitEnvelope => ({ type: 'exit', reason }),
+  runtimeRequest: (ref: number, op: string, args: unknown, trace: TraceFields, transfer?: readonly TransferListItem[]): RuntimeRequestEnvelope =>
+    transfer ? { type: 'runtime', ref, op, args, transfer, ...trace } : { type: 'runtime', ref, op, args, ...trace },
+  signal: (kind: 'exit' | 'down', pid: number, reason: WireExitReason, ref?: number): SignalEnvelope =>
+    ref === undefined ? { type: 'signal', kind, pid, reason } : { type: 'signal', kind, pid, ref, reason },
   routedCall: (to: WireProcessRef, ref: number, message: unknown, trace: TraceFields, transfer?: readonly TransferListItem[]): RoutedCallEnvelope =>
     transfer ? { type: 'call', to, ref, message, transfer, ...trace } : { type: 'call', to, ref, message, ...trace },
   routedMessage: (kind: 'cast' | 'info', to: WireProcessRef, message: unknown, trace: TraceFields, transfer?: readonly TransferListItem[]): RoutedMessageEnvelope =>

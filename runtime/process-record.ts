@@ -31,6 +31,10 @@ export interface ProcessRecord {
   /** Calls from other processes delivered to it and not yet answered, by `callKey`. */
   readonly inFlight: Map<string, From>;
   readonly monitors: Set<ExitListener>;
+  /** The processes linked to it (OTP's links): an abnormal exit of one takes the other down, unless it traps exits. */
+  readonly links: Set<number>;
+  /** Whether exit signals from linked processes arrive as `EXIT` messages instead of ending it. */
+  trapExits: boolean;
   /** With a `maxMailbox`: its bound, counting what is sent against what the thread took. */
   readonly mailbox: MailboxBound | undefined;
   /** Startup: called when `init` has completed. */

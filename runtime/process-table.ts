@@ -1,7 +1,7 @@
 import { diag } from '@opentelemetry/api';
-import { CallTimeoutError, KILLED, ProcessExitError, thrownReason, describeExitReason, formatPid, fromWireError, fromWireExitReason, type ExitReason } from '../errors';
+import { CallTimeoutError, KILLED, ProcessExitError, thrownReason, describeExitReason, formatPid, fromWireError, fromWireExitReason, toWireExitReason, type ExitReason } from '../errors';
 import { CallBook } from '../protocol/call-book';
-import type { FromProcess, ToProcess } from '../protocol/envelopes';
+import { envelope, type FromProcess, type ToProcess } from '../protocol/envelopes';
 import { FlushRequests } from '../protocol/flush';
 import { portOf } from '../protocol/port';
 import { threadOutbox } from '../protocol/span-outbox';
@@ -9,6 +9,8 @@ import { markOfPacket } from '../protocol/span-packet';
 import { openSpans } from '../protocol/stamp';
 import type { ClientCall } from '../telemetry/record/client-call';
 import { MessageRouter } from './message-router';
+import { ProcessGroups } from './process-groups';
+import { RuntimeRequests } from './runtime-requests';
 import { MAIN_PID, type ProcessRecord } from './process-record';
 import { ProcessRegistry } from './process-registry';
 
@@ -27,6 +29,10 @@ export class ProcessTable {
   readonly mainCalls = new CallBook<MainCall>((call, timeoutMs) => new CallTimeoutError({ pid: call.callee.pid, name: call.callee.name }, timeoutMs));
   /** Resolves each live record's `exiting`. */
   readonly #announceExit = new WeakMap<ProcessRecord, (reason: ExitReason) => void>();
+  /** Process groups: a process leaves its groups when it exits. */
+  readonly groups = new ProcessGroups();
+  /** What processes ask the main thread to do for them. */
+  readonly requests = new RuntimeRequests((caller, ref, answer, transfer) => this.router.answer({ pid: caller.pid, ref }, answer, transfer));
 
   /**
    * Adds a process whose thread was just created, with its name registered (the caller
@@ -46,6 +52,8 @@ export class ProcessTable {
       exited: new Promise<ExitReason>((resolve) => (markExited = resolve)),
       inFlight: new Map(),
       monitors: new Set(),
+      links: new Set(),
+      trapExits: false,
       onReady: undefined,
     };
     this.registry.add(record);
@@ -89,6 +97,50 @@ export class ProcessTable {
     this.#markExiting(record, KILLED);
   }
 
+  /** Ends a process at once with `reason` (an exit signal from a linked process), without `terminate`. */
+  exitWith(record: ProcessRecord, reason: ExitReason): void {
+    this.#markExiting(record, reason);
+    void record.worker.terminate();
+  }
+
+  /** Links two processes (OTP's `link/1`): each one's abnormal exit reaches the other. */
+  link(one: ProcessRecord, other: ProcessRecord): void {
+    if (one === other) return;
+    one.links.add(other.pid);
+    other.links.add(one.pid);
+  }
+
+  unlink(one: ProcessRecord, other: ProcessRecord | undefined, otherPid: number): void {
+    one.links.delete(otherPid);
+    other?.links.delete(one.pid);
+  }
+
+  /** Puts an exit signal or a monitor's notice in a process's mailbox, unless it is exiting. */
+  signal(record: ProcessRecord, kind: 'exit' | 'down', from: number, reason: ExitReason, ref?: number): void {
+    if (record.exitReason !== undefined) return;
+    try {
+      this.deliver(record, envelope.signal(kind, from, toWireExitReason(reason), ref), 'exit signal');
+    } catch {
+      // A reason that cannot be cloned travels as its description.
+      this.deliver(record, envelope.signal(kind, from, { type: 'stop', detail: describeExitReason(reason) }, ref), 'exit signal');
+    }
+  }
+
+  /**
+   * A process exits: its links hear it (OTP's exit signals). One that traps exits gets an
+   * `EXIT` message; one that does not exits too, with the same reason, unless it is `normal`.
+   */
+  #signalLinks(record: ProcessRecord, reason: ExitReason): void {
+    for (const pid of record.links) {
+      const linked = this.registry.get(pid);
+      if (linked === undefined) continue;
+      linked.links.delete(record.pid);
+      if (linked.trapExits) this.signal(linked, 'exit', record.pid, reason);
+      else if (reason.type !== 'normal') this.exitWith(linked, reason);
+    }
+    record.links.clear();
+  }
+
   /** The process is on its way out: its name is free, and every caller waiting on it is told at once. */
   #markExiting(record: ProcessRecord, reason: ExitReason): void {
     if (record.exitReason !== undefined) return;
@@ -100,6 +152,8 @@ export class ProcessTable {
     this.router.failInFlight(record, exitError);
     this.#announceExit.get(record)?.(reason);
     this.#announceExit.delete(record);
+    this.groups.exited(record.pid);
+    this.#signalLinks(record, reason);
   }
 
   #receive(record: ProcessRecord, flushes: FlushRequests, message: FromProcess): void {
@@ -129,6 +183,9 @@ export class ProcessTable {
       case 'reply_failed':
         if (message.pid === MAIN_PID) this.mainCalls.fail(message.ref, fromWireError(message.error));
         else this.router.answered(record, { pid: message.pid, ref: message.ref }, { error: fromWireError(message.error) });
+        return;
+      case 'runtime':
+        this.requests.handle(record, message);
         return;
       case 'call':
       case 'cast':

@@ -5,12 +5,13 @@ import { injectTraceCarrier } from '../propagation/trace-carrier';
 import { envelope, type ProcessStartData } from '../protocol/envelopes';
 import { MailboxBound } from '../protocol/mailbox-counter';
 import type { GenServerDefinition, InitArgOf } from '../protocol/gen-server-definition';
+import { assertNotInWorkerOtpThread } from '../protocol/thread-kind';
 import { startTimeout, validateTimeout } from '../protocol/timeouts';
 import { DEFAULT_CALL_TIMEOUT_MS } from './client';
 import { joinAppTelemetry } from './app-telemetry';
 import { GenServer } from './gen-server';
 import type { ProcessRecord } from './process-record';
-import { moduleExists, toFilePath, type ModulePath } from './module-path';
+import { moduleExists, toFilePath, type ModulePath } from '../protocol/module-path';
 import { processTable } from './process-table';
 import { threadProcessOptions } from './thread-options';
 
@@ -94,6 +95,7 @@ export async function startGenServer<D extends GenServerDefinition = GenServerDe
   initArg: InitArgOf<D>,
   options: StartOptions = {},
 ): Promise<GenServer<D>> {
+  assertNotInWorkerOtpThread('startGenServer');
   validateStartOptions(options);
   joinAppTelemetry();
   const absolutePath = toFilePath(modulePath, 'startGenServer(modulePath)');

@@ -2,24 +2,12 @@ import type { SpanContext } from '@opentelemetry/api';
 import { describeValue } from '../errors';
 import type { ExitReason, StopReason } from '../errors/exit-reason';
 import type { GenServerDefinition, InitArgOf } from '../protocol/gen-server-definition';
+import type { RestartType, ShutdownSpec } from '../protocol/child-spec-data';
 import type { Pid } from '../protocol/pid';
-import type { ModulePath } from '../runtime/module-path';
+import type { ModulePath } from '../protocol/module-path';
 import { startGenServer, type StartOptions } from '../runtime/start-gen-server';
 
-/**
- * When a child is restarted (OTP's `restart`):
- * - `permanent`: always.
- * - `transient`: only after an abnormal exit (not `normal` or `shutdown`).
- * - `temporary`: never; its spec is removed when it exits.
- */
-export type RestartType = 'permanent' | 'transient' | 'temporary';
-
-/**
- * How a child is stopped (OTP's `shutdown`): ms given to `terminate` before the thread is
- * killed, `brutal_kill` (killed at once), or `infinity` (waited for; the default for
- * supervisor children).
- */
-export type ShutdownSpec = number | 'brutal_kill' | 'infinity';
+export type { RestartType, ShutdownSpec };
 
 /** Whether a child is a worker (a GenServer) or a supervisor. */
 export type ChildType = 'worker' | 'supervisor';

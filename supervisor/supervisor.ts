@@ -14,6 +14,7 @@ import { recordFailure, runInSpan } from '../telemetry/record/run-in-span';
 import { runtimeTracer } from '../telemetry/record/runtime-tracer';
 import { startTimeout, validateTimeout } from '../protocol/timeouts';
 import { makePid, type Pid } from '../protocol/pid';
+import { assertNotInWorkerOtpThread } from '../protocol/thread-kind';
 import { joinAppTelemetry } from '../runtime/app-telemetry';
 import { processTable } from '../runtime/process-table';
 import { resolveChildSpec, type ChildSpec, type ChildType, type ResolvedChildSpec, type SupervisedChild } from './child-spec';
@@ -65,6 +66,12 @@ const supervisedPids = new Set<number>();
 /** The running supervisors no other supervisor runs (the roots of the supervision trees), in start order. */
 export function rootSupervisors(): Supervisor[] {
   return [...runningSupervisors].filter((supervisor) => !supervisedPids.has(supervisor.pid.pid));
+}
+
+/** The running supervisor with this pid (a dynamic supervisor's engine included). */
+export function supervisorOf(pid: number): Supervisor | undefined {
+  for (const supervisor of runningSupervisors) if (supervisor.pid.pid === pid) return supervisor;
+  return undefined;
 }
 
 /** Whether a supervisor runs the process with this pid. */
@@ -124,6 +131,7 @@ export class Supervisor implements SupervisedChild {
 
   /** Made by {@link Supervisor.start}; not for direct use. */
   constructor(options: Required<SupervisorOptions>, behaviour: SupervisorBehaviour) {
+    assertNotInWorkerOtpThread('Supervisor.start');
     this.pid = makePid(processTable.registry.allocatePid());
     this.name = options.name;
     this.strategy = options.strategy;

@@ -13,8 +13,19 @@ export type {
   CallResult,
   NoReplyResult,
 } from '../protocol/gen-server-definition';
-export { self, call, cast, send, reply, sendAfter } from './thread-runtime';
+export { self, call, cast, send, reply, sendAfter, link, unlink, trapExits, monitor, demonitor, whereis, stop, kill } from './thread-runtime';
 export type { ProcessCallOptions, TimerRef } from './process-api';
+export type { ExitMessage, DownMessage, MonitorRef } from '../protocol/system-messages';
+export { startGenServer, processHandle, ProcessHandle } from './thread-runtime';
+export type { ProcessStartOptions } from './process-handle';
+export { startSupervisor, startDynamicSupervisor, workerChild, supervisorChild, SupervisorHandle } from './thread-runtime';
+export type { ChildRow } from './supervision';
+export type { ChildSpecData, WorkerChildData, SupervisorChildData, SupervisorOptionsData, RestartType, ShutdownSpec } from '../protocol/child-spec-data';
+export { groups } from './thread-runtime';
+export { taskSupervisor, RemoteTaskSupervisor, taskRef, awaitMany, Task, NolinkTask } from './thread-runtime';
+export type { RemoteMapOptions } from './remote-tasks';
+export type { TaskRef, TaskArgs, TaskResult, TaskOutcome } from '../protocol/task';
+export type { AsyncStreamOptions } from '../protocol/task-stream';
 export { makePid, formatPid, move } from './thread-runtime';
 export type { Pid, ProcessRef } from '../protocol/pid';
 export type { RegisteredNames, RegisteredName } from '../protocol/registered-names';

@@ -1,6 +1,7 @@
-import { ProcessContextError } from '../errors';
+import { ProcessContextError, type StopReason } from '../errors';
 import type { From } from '../protocol/gen-server-definition';
-import type { Pid, ProcessRef } from '../protocol/pid';
+import { makePid, type Pid, type ProcessRef } from '../protocol/pid';
+import type { MonitorRef } from '../protocol/system-messages';
 import type { NamedCall, NamedCast, NamedInfo, NamedReply, RegisteredName, UnlistedRef } from '../protocol/registered-names';
 
 /** Options of a call made from inside a process. */
@@ -23,6 +24,8 @@ export interface ProcessRuntime {
   send(target: ProcessRef, message: unknown): void;
   reply(from: From, value: unknown): void;
   sendAfter(delayMs: number, message: unknown): TimerRef;
+  /** Asks the main thread to do `op` (see `RuntimeRequestEnvelope`). */
+  request(op: string, args: unknown): Promise<unknown>;
 }
 
 /**
@@ -35,6 +38,15 @@ const registry = globalThis as { [KEY]?: ProcessRuntime | undefined };
 /** Installed by the GenServer host of this thread. */
 export function installProcessRuntime(host: ProcessRuntime): void {
   registry[KEY] = host;
+}
+
+/** @internal Asks the main thread to do `op` for this process; `operation` names it in errors. */
+export function runtimeRequest<R>(operation: string, op: string, args: unknown): Promise<R> {
+  try {
+    return current(operation).request(op, args) as Promise<R>;
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 function current(operation: string): ProcessRuntime {
@@ -87,4 +99,67 @@ export function reply(from: From, value: unknown): void {
  */
 export function sendAfter(delayMs: number, message: unknown): TimerRef {
   return current('sendAfter').sendAfter(delayMs, message);
+}
+
+/** How a process names another in a request: a pid number or a name. */
+function wire(target: ProcessRef): number | string {
+  return typeof target === 'string' ? target : target.pid;
+}
+
+/**
+ * Links this process to another (OTP's `link/1`): when either exits abnormally, the other
+ * exits too, with the same reason, unless it traps exits (see {@link trapExits}). A
+ * `normal` exit does not spread. Rejects with `NoProcessError` if the other is not running
+ * (trapping exits, an `EXIT` message with reason `noproc` comes instead).
+ */
+export function link(target: ProcessRef): Promise<void> {
+  return runtimeRequest('link', 'link', { target: wire(target) });
+}
+
+/** Removes a link (OTP's `unlink/1`); nothing happens if there was none. */
+export function unlink(target: ProcessRef): Promise<void> {
+  return runtimeRequest('unlink', 'unlink', { target: wire(target) });
+}
+
+/**
+ * Traps exits (OTP's `process_flag(trap_exit, true)`): a linked process's exit arrives in
+ * `handleInfo` as an `ExitMessage` instead of ending this process. Resolves with the
+ * previous setting.
+ */
+export function trapExits(on: boolean): Promise<boolean> {
+  return runtimeRequest('trapExits', 'trap_exits', { on });
+}
+
+/**
+ * Monitors a process (OTP's `Process.monitor/1`): when it exits, a `DownMessage`
+ * with this ref and the reason arrives in `handleInfo` (at once, reason `noproc`, if it is
+ * not running). Resolves with the ref.
+ */
+export function monitor(target: ProcessRef): Promise<MonitorRef> {
+  return runtimeRequest('monitor', 'monitor', { target: wire(target) });
+}
+
+/** Removes a monitor; resolves with whether it was still set (its `DOWN` had not come). */
+export function demonitor(ref: MonitorRef): Promise<boolean> {
+  return runtimeRequest('demonitor', 'demonitor', { ref });
+}
+
+/** The pid registered under `name`, if a process holds it. */
+export async function whereis(name: string): Promise<Pid | undefined> {
+  const pid = await runtimeRequest<number | undefined>('whereis', 'whereis', { name });
+  return pid === undefined ? undefined : makePid(pid);
+}
+
+/**
+ * Asks another process to stop (OTP's `GenServer.stop/3`) and resolves once it is gone;
+ * past `timeoutMs` (default 5000) it is killed. A process cannot stop itself this way:
+ * return `{ stop: reason, state }` from a callback instead.
+ */
+export function stop(target: ProcessRef, reason: StopReason = 'normal', timeoutMs?: number): Promise<void> {
+  return runtimeRequest('stop', 'stop', { target: wire(target), reason, timeoutMs });
+}
+
+/** Ends a process at once, without `terminate` (exit reason `killed`); resolves once it is gone. */
+export function kill(target: ProcessRef): Promise<void> {
+  return runtimeRequest('kill', 'kill', { target: wire(target) });
 }

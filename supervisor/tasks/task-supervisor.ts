@@ -20,18 +20,20 @@ import { envelope, type TaskHostData, type TaskRequest } from '../../protocol/en
 import { tracingOn } from '../../protocol/span-outbox';
 import { takeTransfer } from '../../protocol/move';
 import { stampTrace } from '../../protocol/stamp';
+import { assertNotInWorkerOtpThread } from '../../protocol/thread-kind';
 import { TaskSlots } from '../../protocol/task-slots';
 import { MAX_TIMER_DELAY_MS, startTimeout, validateTimeout } from '../../protocol/timeouts';
 import { ATTR_TASK_EXPORT, ATTR_TASK_MODULE } from '../../telemetry/record/attributes';
 import { recordFailure } from '../../telemetry/record/run-in-span';
 import { runtimeTracer } from '../../telemetry/record/runtime-tracer';
 import { joinAppTelemetry } from '../../runtime/app-telemetry';
-import { moduleExists, toFilePath } from '../../runtime/module-path';
+import { moduleExists, toFilePath } from '../../protocol/module-path';
 import { processTable } from '../../runtime/process-table';
 import { threadProcessOptions } from '../../runtime/thread-options';
 import { TaskDispatcher, dispatchedPoolOptions } from './task-dispatcher';
-import { WaitBounds } from './wait-bounds';
-import { DEFAULT_TASK_TIMEOUT_MS, Task, type TaskArgs, type TaskOutcome, type TaskRef, type TaskResult } from './task';
+import { WaitBounds } from '../../protocol/wait-bounds';
+import { streamTasks, type AsyncStreamOptions } from '../../protocol/task-stream';
+import { NolinkTask, Task, type TaskArgs, type TaskOutcome, type TaskRef, type TaskResult } from '../../protocol/task';
 
 const TASK_HOST_PATH = join(__dirname, '..', '..', 'workers', 'task-thread.js');
 
@@ -54,20 +56,6 @@ export interface TaskSupervisorOptions {
   readonly resourceLimits?: ResourceLimits;
   /** Records the runtime's spans for tasks (submit and run). Default true. */
   readonly autoSpans?: boolean;
-}
-
-/** Options of {@link TaskSupervisor.asyncStream}, as Elixir's `Task.async_stream`. */
-export interface AsyncStreamOptions {
-  /** Tasks running at once. Default: the pool's maxThreads. */
-  readonly maxConcurrency?: number;
-  /** Results in input order (default) or as they finish. */
-  readonly ordered?: boolean;
-  /** How long each task may run, ms. Default 5000. */
-  readonly timeoutMs?: number;
-  /** On a timeout: `exit` stops the stream with `TaskTimeoutError` (default); `killTask` cancels that task and yields `{ status: 'exit' }` for it. */
-  readonly onTimeout?: 'exit' | 'killTask';
-  /** Aborting it cancels the running tasks and ends the stream with a `TaskCancelledError` (`cancelledBy: 'abort_signal'`). */
-  readonly signal?: AbortSignal;
 }
 
 /** Options of {@link TaskSupervisor.map}. */
@@ -135,6 +123,7 @@ export class TaskSupervisor {
 
   /** Starts the pool. Bad options throw, naming the field. */
   static start(options: TaskSupervisorOptions = {}): TaskSupervisor {
+    assertNotInWorkerOtpThread('TaskSupervisor.start');
     if (options === null || typeof options !== 'object') throw new TypeError(`worker-otp task supervisor: options must be an object; got ${describeValue(options)}`);
     const name = options.name ?? 'task_supervisor';
     for (const field of ['minThreads', 'maxThreads'] as const) {
@@ -203,59 +192,12 @@ export class TaskSupervisor {
    * unless `ordered: false`. A task that fails ends the stream with its error; a timeout
    * does too, unless `onTimeout: 'killTask'`. Leaving the loop early cancels what runs.
    */
-  async *asyncStream<T extends TaskRef>(
+  asyncStream<T extends TaskRef>(
     items: Iterable<TaskArgs<T>[0]> | AsyncIterable<TaskArgs<T>[0]>,
     task: T,
     options: AsyncStreamOptions = {},
   ): AsyncGenerator<TaskOutcome<TaskResult<T>>, void, undefined> {
-    const maxConcurrency = options.maxConcurrency ?? this.maxThreads;
-    if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) {
-      throw new RangeError(`worker-otp task supervisor: options.maxConcurrency must be an integer >= 1; got ${describeValue(options.maxConcurrency)}`);
-    }
-    const timeoutMs = validateTimeout(options.timeoutMs ?? DEFAULT_TASK_TIMEOUT_MS, 'options.timeoutMs');
-    const killTask = options.onTimeout === 'killTask';
-    const aborts = new WaitBounds({ signal: options.signal, aborted: (reason) => TaskCancelledError.byAbortSignal(`${task.export} stream`, reason) });
-    const ordered = options.ordered ?? true;
-    type Running = { readonly task: Task<TaskResult<T>>; readonly settled: Promise<{ running: Running; outcome: TaskOutcome<TaskResult<T>> | undefined }> };
-    const running: Running[] = [];
-    const iterator = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : (items as Iterable<TaskArgs<T>[0]>)[Symbol.iterator]();
-    let exhausted = false;
-    const refill = async () => {
-      while (!exhausted && running.length < maxConcurrency) {
-        const next = await aborts.race(Promise.resolve(iterator.next()));
-        if (next.done) {
-          exhausted = true;
-          return;
-        }
-        const started = this.#start(task, 'call', [next.value]) as Task<TaskResult<T>>;
-        const entry: Running = {
-          task: started,
-          settled: started.yield(timeoutMs).then((outcome) => ({ running: entry, outcome })),
-        };
-        running.push(entry);
-      }
-    };
-    try {
-      await refill();
-      while (running.length > 0) {
-        const { running: done, outcome } = await aborts.race(ordered ? running[0]!.settled : Promise.race(running.map((entry) => entry.settled)));
-        running.splice(running.indexOf(done), 1);
-        if (outcome === undefined) {
-          const timeout = new TaskTimeoutError(done.task.label, timeoutMs);
-          await done.task.shutdown();
-          if (!killTask) throw timeout;
-          yield { status: 'exit', reason: timeout };
-        } else if (outcome.status === 'exit') {
-          throw outcome.reason;
-        } else {
-          yield outcome;
-        }
-        await refill();
-      }
-    } finally {
-      aborts.dispose();
-      await Promise.all(running.map((entry) => entry.task.shutdown()));
-    }
+    return streamTasks(items, (item) => this.#start(task, 'call', [item]) as Task<TaskResult<T>>, task.export, this.maxThreads, options);
   }
 
   /**
@@ -389,33 +331,3 @@ function endSpan(span: Span | undefined, error: unknown): unknown {
   }
   return error;
 }
-
-/** A task started with `asyncNolink`: its failure is a value. */
-export class NolinkTask<R> {
-  readonly #task: Task<R>;
-
-  /** Made by `TaskSupervisor.asyncNolink`; not for direct use. */
-  constructor(task: Task<R>) {
-    this.#task = task;
-  }
-
-  /** The outcome; past `timeoutMs` the task is cancelled and the outcome is a `TaskTimeoutError` exit. */
-  async outcome(timeoutMs = DEFAULT_TASK_TIMEOUT_MS): Promise<TaskOutcome<R>> {
-    try {
-      return { status: 'ok', value: await this.#task.await(timeoutMs) };
-    } catch (reason) {
-      return { status: 'exit', reason: reason as Error };
-    }
-  }
-
-  /** See `Task.yield`. */
-  yield(timeoutMs?: number): Promise<TaskOutcome<R> | undefined> {
-    return this.#task.yield(timeoutMs);
-  }
-
-  /** See `Task.shutdown`. */
-  shutdown(): Promise<TaskOutcome<R> | undefined> {
-    return this.#task.shutdown();
-  }
-}
-

@@ -24,7 +24,20 @@ import { ROOT_CONTEXT, SpanKind, TraceFlags, context, diag, trace } from '../../
 import { answerFlush } from '../../protocol/flush';
 import { MailboxTakes } from '../../protocol/mailbox-counter';
 import { takeTransfer } from '../../protocol/move';
-import { envelope, type CallEnvelope, type CastEnvelope, type FromProcess, type InfoEnvelope, type ProcessStartData, type SpanFields, type ToProcess } from '../../protocol/envelopes';
+import {
+  envelope,
+  type CallEnvelope,
+  type CastEnvelope,
+  type FromProcess,
+  type InfoEnvelope,
+  type ProcessStartData,
+  type SignalEnvelope,
+  type SpanFields,
+  type ToProcess,
+} from '../../protocol/envelopes';
+import { makePid } from '../../protocol/pid';
+import { setThreadKind } from '../../protocol/thread-kind';
+import type { DownMessage, ExitMessage } from '../../protocol/system-messages';
 import type { From, GenServerDefinition } from '../../protocol/gen-server-definition';
 import { portOf, type Port } from '../../protocol/port';
 import { threadOutbox, tracingOn } from '../../protocol/span-outbox';
@@ -73,6 +86,7 @@ class GenServerHost {
   readonly #mailboxTakes: MailboxTakes | undefined;
 
   constructor(start: ProcessStartData) {
+    setThreadKind('process');
     this.#start = start;
     this.#mailboxTakes = start.mailboxTaken ? new MailboxTakes(start.mailboxTaken) : undefined;
     this.#label = start.name ?? start.defaultLabel;
@@ -107,6 +121,7 @@ class GenServerHost {
       send: (target, message) => this.#outbound.send('info', target, message),
       reply: (from, value) => this.#reply(from, value),
       sendAfter: (delayMs, message) => this.#sendAfter(delayMs, message),
+      request: (op, args) => this.#outbound.request(op, args),
     });
     // A restart loads its module while the thread it replaces ends; init waits for that.
     await this.#go;
@@ -151,16 +166,21 @@ class GenServerHost {
       case 'call_failed':
         this.#outbound.answered(message);
         return;
-      default:
+      case 'signal':
+        this.#mailbox.push({ envelope: envelope.info(systemMessage(message)) });
+        return;
+      case 'stop':
         this.#mailbox.push({ envelope: message });
+        return;
+      default:
+        this.#mailbox.push({ envelope: message, counted: this.#mailboxTakes !== undefined });
     }
   }
 
   /** Handles one message; returns a promise only when its callback is asynchronous. */
   #handle(entry: MailboxEntry): Promise<void> | undefined {
     const { envelope: message } = entry;
-    // Calls, casts and messages from the port were counted in; the process's own (sendAfter) and stop were not.
-    if (this.#mailboxTakes && entry.localContext === undefined && message.type !== 'stop') this.#mailboxTakes.took();
+    if (entry.counted) this.#mailboxTakes!.took();
     const parent = entry.localContext ?? openTrace(message);
     if (message.type === 'stop') {
       this.#exit(fromWireExitReason(message.reason), parent, true);
@@ -306,6 +326,13 @@ class GenServerHost {
       process.exit(reason.type === 'normal' || reason.type === 'shutdown' ? 0 : 1);
     })();
   }
+}
+
+/** An exit signal or a monitor's notice as `handleInfo` receives it. */
+function systemMessage(signal: SignalEnvelope): ExitMessage | DownMessage {
+  const pid = makePid(signal.pid);
+  const reason = fromWireExitReason(signal.reason);
+  return signal.kind === 'exit' ? { type: 'EXIT', pid, reason } : { type: 'DOWN', ref: signal.ref!, pid, reason };
 }
 
 /** Runs the GenServer this thread was started for (its start data is the thread's `workerData`). */

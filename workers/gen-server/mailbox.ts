@@ -1,10 +1,12 @@
 import type { Context } from '@opentelemetry/api';
 import type { MailboxEnvelope } from '../../protocol/envelopes';
 
-/** A message waiting in the mailbox; one the process sent itself (`sendAfter`), and only such a one, keeps its context object. */
+/** A message waiting in the mailbox; one the process sent itself (`sendAfter`) keeps its context object. */
 export interface MailboxEntry {
   readonly envelope: MailboxEnvelope;
   readonly localContext?: Context;
+  /** A call, cast or message the main thread counted in (see `maxMailbox`): counted out when taken. */
+  readonly counted?: boolean;
 }
 
 /**

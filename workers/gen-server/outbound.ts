@@ -89,6 +89,27 @@ export class Outbound {
     });
   }
 
+  /**
+   * Asks the main thread to do `op` for this process (see `RuntimeRequestEnvelope`),
+   * moving what `args` marked. No deadline of its own: the main thread answers every
+   * request, within the deadlines of the operation itself (a start's timeout, a stop's).
+   */
+  request(op: string, args: unknown): Promise<unknown> {
+    return new Promise<unknown>((resolve, reject) => {
+      const call = new ClientCall(0, undefined, resolve, reject);
+      const ref = this.#calls.add(call);
+      try {
+        const transfer = takeTransfer(args);
+        this.#sender.post(envelope.runtimeRequest(ref, op, args, stampTrace(), transfer), `${op} request`, transfer);
+      } catch (error) {
+        this.#calls.drop(ref);
+        call.reject(error as Error);
+        return;
+      }
+      this.#calls.arm(ref, call, Infinity);
+    });
+  }
+
   /** The answer to a call this process made (a late one is dropped). */
   answered(message: ReplyInEnvelope | CallFailedEnvelope): void {
     if (message.type === 'reply') this.#calls.answer(message.ref, message.value);

@@ -16,6 +16,7 @@ import { envelope, type BundleDoneEnvelope, type TaskHostData, type TaskRequest,
 import { takeTransfer } from '../../protocol/move';
 import { attachSpans, openTrace } from '../../protocol/stamp';
 import { TaskSlots } from '../../protocol/task-slots';
+import { setThreadKind } from '../../protocol/thread-kind';
 import { ATTR_TASK_EXPORT, ATTR_TASK_ITEMS, ATTR_TASK_MODULE } from '../../telemetry/record/attributes';
 import { isPromiseLike, runInSpan } from '../../telemetry/record/run-in-span';
 import { findExport, loadModule, type ModuleExports } from '../module-loader';
@@ -201,6 +202,7 @@ const BARRIER_TIMEOUT_MS = 30_000;
  * bundles run one after another.
  */
 export function createTaskHandler(): (message: ToTaskThread) => Promise<BundleDoneEnvelope | MovedToPool> | boolean {
+  setThreadKind('task');
   const hostData = workerData as TaskHostData;
   const slots = new TaskSlots(hostData.slots);
   startWorkerTelemetry({ threadName: `${hostData.supervisorName}#${threadId}` });

@@ -1,7 +1,7 @@
-import { describeValue } from '../../errors';
-import { TaskCancelledError, TaskTimeoutError } from '../../errors';
-import { startTimeout, validateTimeout } from '../../protocol/timeouts';
-import { toFilePath, type ModulePath } from '../../runtime/module-path';
+import { describeValue } from '../errors';
+import { TaskCancelledError, TaskTimeoutError } from '../errors';
+import { startTimeout, validateTimeout } from './timeouts';
+import { toFilePath, type ModulePath } from './module-path';
 
 /**
  * Names a task: an exported function of a module, since closures cannot cross threads.
@@ -152,3 +152,33 @@ export async function awaitMany<const T extends readonly Task<unknown>[]>(
   }
   return results as { -readonly [K in keyof T]: T[K] extends Task<infer R> ? R : never };
 }
+
+/** A task started with `asyncNolink`: its failure is a value. */
+export class NolinkTask<R> {
+  readonly #task: Task<R>;
+
+  /** Made by `TaskSupervisor.asyncNolink`; not for direct use. */
+  constructor(task: Task<R>) {
+    this.#task = task;
+  }
+
+  /** The outcome; past `timeoutMs` the task is cancelled and the outcome is a `TaskTimeoutError` exit. */
+  async outcome(timeoutMs = DEFAULT_TASK_TIMEOUT_MS): Promise<TaskOutcome<R>> {
+    try {
+      return { status: 'ok', value: await this.#task.await(timeoutMs) };
+    } catch (reason) {
+      return { status: 'exit', reason: reason as Error };
+    }
+  }
+
+  /** See `Task.yield`. */
+  yield(timeoutMs?: number): Promise<TaskOutcome<R> | undefined> {
+    return this.#task.yield(timeoutMs);
+  }
+
+  /** See `Task.shutdown`. */
+  shutdown(): Promise<TaskOutcome<R> | undefined> {
+    return this.#task.shutdown();
+  }
+}
+

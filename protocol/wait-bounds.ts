@@ -1,5 +1,5 @@
-import { describeValue } from '../../errors';
-import { startTimeout, validateTimeout } from '../../protocol/timeouts';
+import { describeValue } from '../errors';
+import { startTimeout, validateTimeout } from './timeouts';
 
 /** What may end a wait early (a timeout, an `AbortSignal`, or both), and the errors it ends with. */
 export interface WaitBoundOptions {
@@ -46,8 +46,9 @@ export class WaitBounds {
     this.#ended.catch(() => {});
   }
 
+  /** Settles with `work`, unless the wait ended first (or had ended: then that wins even over finished work). */
   race<T>(work: Promise<T>): Promise<T> {
-    return Promise.race([work, this.#ended]);
+    return Promise.race([this.#ended, work]);
   }
 
   dispose(): void {

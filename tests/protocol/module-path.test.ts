@@ -6,7 +6,7 @@
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Supervisor, TaskSupervisor, call, startGenServer, taskRef, workerChild } from '../../dist';
-import { toFilePath } from '../../dist/runtime/module-path';
+import { toFilePath } from '../../dist/protocol/module-path';
 import type * as Tasks from '../../dist/tests/fixtures/tasks';
 import { fixturePath } from '../../dist/tests/support/fixtures';
 
