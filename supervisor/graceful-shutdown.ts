@@ -55,7 +55,10 @@ function roots(): Root[] {
     found.push({ order, label: `task supervisor ${pool.name}`, stop: () => pool.shutdown(), kill: () => pool.shutdown(0) });
   }
   for (const record of processTable.registry.live()) {
-    if (isSupervised(record.pid)) continue;
+    // A supervised process is stopped by its supervisor; one linked to an older process
+    // goes with it, as a linked child goes with its parent in OTP (or, trapping exits, is
+    // a root of its own once the parent is gone).
+    if (isSupervised(record.pid) || [...record.links].some((linked) => linked < record.pid)) continue;
     found.push({
       order: record.pid,
       label: `${record.label} <${record.pid}>`,
@@ -86,7 +89,8 @@ let current: Promise<void> | undefined;
 
 /**
  * Stops everything worker-otp runs in this process, as OTP stops a node: the supervision
- * trees, task supervisors and GenServers the application started, newest first, each with
+ * trees, task supervisors and GenServers the application started (or its processes did,
+ * when no supervisor or linked parent owns them), newest first, each with
  * reason `shutdown` (so `terminate` runs) within its own shutdown time; past `timeoutMs`
  * what is left is killed. Then every thread's spans are flushed and exported (worker-otp's
  * own telemetry, or the application's SDK in library mode, which stays up). Never

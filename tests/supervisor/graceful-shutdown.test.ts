@@ -4,10 +4,11 @@
  * receiver, and then exits as SIGTERM would have; a second signal exits at once; an
  * application's own handler keeps the last word.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Supervisor, TaskSupervisor, startGenServer, stopAll, stopOnSignals, taskRef, workerChild, type GenServer } from '../../dist';
+import { Supervisor, TaskSupervisor, makePid, monitor, startGenServer, stopAll, stopOnSignals, taskRef, workerChild, type ExitReason, type GenServer } from '../../dist';
+import type Parent from '../../dist/tests/fixtures/parent-server';
 import type Edge from '../../dist/tests/fixtures/edge-server';
 import type * as Tasks from '../../dist/tests/fixtures/tasks';
 import { fixturePath } from '../../dist/tests/support/fixtures';
@@ -108,6 +109,18 @@ describe('stopAll', () => {
     expect([first.alive, last.alive, tree.alive]).toEqual([false, false, false]);
     expect(tree.exitReason).toEqual({ type: 'shutdown' });
     expect(() => pool.async(hang)).toThrow('it is shut down');
+  });
+
+  it('a process linked to its parent goes with the parent, as in OTP: stopped first, the parent takes it down', async () => {
+    const report = join(directory, 'linked.txt');
+    const parent: GenServer<typeof Parent> = await startGenServer<typeof Parent>(fixturePath('parent-server'), undefined);
+    const child = (await parent.call({ type: 'spawn', module: edge, initArg: { terminateReport: report, tag: 'child' }, options: { link: true } })) as number;
+    const childExit = new Promise<ExitReason>((resolve) => monitor(makePid(child), resolve));
+    await stopAll();
+    expect(parent.exitReason).toEqual({ type: 'shutdown' });
+    // Not stopped on its own (its terminate would have written the report): the link ended it.
+    await expect(childExit).resolves.toEqual({ type: 'shutdown' });
+    expect(existsSync(report)).toBe(false);
   });
 
   it('a call while a stop runs joins it', async () => {

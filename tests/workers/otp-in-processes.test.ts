@@ -89,10 +89,40 @@ describe('links', () => {
     expect(infos[0]).toMatchObject({ type: 'EXIT', pid: { pid: parent.pid.pid }, reason: { type: 'error' } });
   });
 
+  it('a linked child\'s normal exit leaves a parent that does not trap exits running', async () => {
+    const parent = await startParent();
+    const child = (await parent.call({ type: 'spawn', module: COUNTER, options: { link: true } })) as number;
+    await expect(call(makePid(child), { type: 'stop', reason: 'normal', reply: 'done' })).resolves.toBe('done');
+    await new Promise((resolve) => monitor(makePid(child), resolve));
+    await expect(parent.call({ type: 'infos' })).resolves.toEqual([]);
+    expect(parent.alive).toBe(true);
+  });
+
   it('linking to a process that is not running fails with NoProcessError (uncaught, it crashes the caller, as in OTP)', async () => {
     const parent = await startParent();
     await expect(parent.call({ type: 'link', pid: 999_999 })).rejects.toMatchObject({ code: 'ERR_PROCESS_EXIT', cause: { code: 'ERR_NO_PROCESS' } });
   });
+});
+
+it('a child started from a process runs its init inside the process\'s trace', async () => {
+  const receiver = await OtlpReceiver.start();
+  const telemetry = startTelemetry({ serviceName: 'otp-in-processes', endpoint: receiver.url, env: {} });
+  try {
+    const parent = await startParent();
+    await trace.getTracer('test').startActiveSpan('main.spawn', async (span) => {
+      await parent.call({ type: 'spawn', module: COUNTER });
+      span.end();
+    });
+    await telemetry.shutdown();
+    const root = receiver.only('main.spawn');
+    const handle = receiver.spans.find((candidate) => candidate.name === 'parent.handle_call' && candidate.traceId === root.traceId)!;
+    const init = receiver.only('counter.init');
+    expect(init.traceId).toBe(root.traceId);
+    expect(init.parentSpanId).toBe(handle.spanId);
+  } finally {
+    await telemetry.shutdown();
+    await receiver.close();
+  }
 });
 
 describe('monitors from processes', () => {
