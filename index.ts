@@ -130,6 +130,8 @@ export {
 } from './errors';
 export type { ExitReason, StopReason, StopDetail, ProcessLabel, StartErrorCode, SupervisorErrorCode, TaskCancelledBy, TaskModuleErrorCode } from './errors';
 export { WorkerSpanProcessor } from './telemetry/bridge/worker-span-processor';
+export { TailSamplingSpanProcessor } from './telemetry/export/tail-sampling-processor';
+export type { TailSamplingOptions, TailSamplingStats } from './telemetry/export/tail-decisions';
 
 // An application whose OpenTelemetry is set up before it loads worker-otp (a preload, a
 // tracing module imported first) is joined now; otherwise at the first process or pool.

@@ -1,8 +1,9 @@
 /**
- * The reference's high-throughput worker with sampling, done the OpenTelemetry way: a
- * parent-based 10% trace-id ratio sampler (the same as OTEL_TRACES_SAMPLER=
- * parentbased_traceidratio, OTEL_TRACES_SAMPLER_ARG=0.1). The decision is made once per
- * request where its trace starts; the worker thread follows it. Run after `npm run build`:
+ * The reference's high-throughput worker, sampled the way a busy service wants: by tail
+ * sampling. Every span is recorded; once a request's trace has ended, it is exported if
+ * anything in it failed (on any thread) and otherwise for 1 % of requests. The reference
+ * sampled 10 % at the head, blind to which requests would fail; here every failed request
+ * is kept, and the healthy ones cost 1 %. Run after `npm run build`:
  *
  *   node dist/examples/high-throughput.js
  */
@@ -13,33 +14,42 @@ import type HighThroughputWorker from './high-throughput-server';
 import { runAlone } from './support/example-main';
 import { check, type Scenario } from './support/scenario';
 
-const REQUESTS = 500;
-const RATIO = 0.1;
+const REQUESTS = 1000;
+/** Every 100th request sends input the worker rejects. */
+const FAILING_EVERY = 100;
+const KEEP_RATIO = 0.01;
 const tracer = trace.getTracer('high-throughput-client');
 
 export const scenario: Scenario = {
   name: 'high-throughput',
-  summary: 'a busy worker traced at 10% by the sampler configuration, the worker following each decision',
-  telemetry: { sampler: { name: 'parentbased_traceidratio', ratio: RATIO } },
-  async run({ log }) {
+  summary: 'a busy worker under tail sampling: every failed request\'s trace kept, 1% of the healthy ones',
+  telemetry: { tailSampling: { keepRatio: KEEP_RATIO } },
+  async run({ telemetry, log }) {
     const worker = await startGenServer<typeof HighThroughputWorker>(join(__dirname, 'high-throughput-server.js'), undefined, { name: 'high_throughput_worker' });
-    let sampled = 0;
+    const failedTraces = new Set<string>();
     try {
-      for (let data = 0; data < REQUESTS; data++) {
-        const answer = await tracer.startActiveSpan('high_throughput.request', async (span) => {
-          if (span.isRecording()) sampled += 1;
-          const doubled = await worker.call({ type: 'process', data });
+      for (let index = 0; index < REQUESTS; index++) {
+        const data = index % FAILING_EVERY === FAILING_EVERY - 1 ? -index : index;
+        await tracer.startActiveSpan('high_throughput.request', async (span) => {
+          const answer = await worker.call({ type: 'process', data });
+          if (answer === 'rejected') failedTraces.add(span.spanContext().traceId);
+          else check(answer === data * 2, `request ${data} was answered ${answer}`);
           span.end();
-          return doubled;
         });
-        check(answer === data * 2, `request ${data} was answered ${answer}`);
       }
     } finally {
       await worker.stop();
     }
-    // 10% of 500 is 50; far outside 10..125 would mean the sampler is not deciding.
-    check(sampled >= 10 && sampled <= 125, `${sampled} of ${REQUESTS} requests were sampled with ratio ${RATIO}`);
-    log(`${REQUESTS} requests, ${sampled} traced (${((sampled / REQUESTS) * 100).toFixed(1)}%): the sampler decided, the worker followed`);
+    await telemetry.forceFlush();
+    const exported = new Set(telemetry.finishedSpans().filter((span) => span.name === 'high_throughput.request').map((span) => span.spanContext().traceId));
+    const failedKept = [...failedTraces].filter((traceId) => exported.has(traceId)).length;
+    const healthyKept = exported.size - failedKept;
+    const healthy = REQUESTS - failedTraces.size;
+    check(failedTraces.size === REQUESTS / FAILING_EVERY, `${failedTraces.size} requests failed, not ${REQUESTS / FAILING_EVERY}`);
+    check(failedKept === failedTraces.size, `${failedKept} of ${failedTraces.size} failed requests were exported`);
+    // 1% of 990 is about 10; far outside 0..40 would mean the share is not applied.
+    check(healthyKept <= 40, `${healthyKept} of ${healthy} healthy requests were exported with keepRatio ${KEEP_RATIO}`);
+    log(`${REQUESTS} requests: ${failedKept} of ${failedTraces.size} failed ones exported, ${healthyKept} of ${healthy} healthy ones (${((healthyKept / healthy) * 100).toFixed(1)}%)`);
   },
 };
 

@@ -17,7 +17,7 @@ export interface TraceCarrier {
 /** What a message envelope holds in its trace field. `undefined`: no context at all. */
 export type WireContext = TraceCarrier | undefined;
 
-const propagator = new W3CPropagator();
+const propagator = new W3CPropagator({ inProcess: true });
 
 const carrierSetter: TextMapSetter<TraceCarrier> = {
   set(carrier, key, value) {
@@ -54,7 +54,9 @@ export function injectTraceCarrier(ctx: Context = contextApi.active()): WireCont
 
 /**
  * Rebuilds the sender's context on the receiving side, on top of `base` (the root
- * context by default, so nothing of the receiver's own state leaks into the handler).
+ * context by default, so nothing of the receiver's own state leaks into the handler). The
+ * sender's span is a local parent (`isRemote: false`): the message came from a thread of
+ * this process.
  *
  * Never throws. A missing or malformed `traceparent` (bad version, all-zero ids, wrong
  * length, non-hex, a non-string) yields a context with no parent span, so the next span

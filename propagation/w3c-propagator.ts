@@ -139,6 +139,17 @@ function serializeBaggage(entries: Array<[string, BaggageEntry]>): string {
  * throws: bad input leaves the context as it was.
  */
 export class W3CPropagator implements TextMapPropagator {
+  readonly #inProcess: boolean;
+
+  /**
+   * With `inProcess`, an extracted parent is marked local (`isRemote: false`): the carrier
+   * crossed a thread of the same process, not a service boundary, so the span it starts is
+   * not its trace's local root.
+   */
+  constructor(options: { readonly inProcess?: boolean } = {}) {
+    this.#inProcess = options.inProcess ?? false;
+  }
+
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
     if (isTracingSuppressed(context)) return;
     const spanContext = trace.getSpanContext(context);
@@ -165,6 +176,7 @@ export class W3CPropagator implements TextMapPropagator {
       const tracestate = getter.get(carrier, TRACESTATE_HEADER);
       const traceState = typeof tracestate === 'string' || Array.isArray(tracestate) ? W3CTraceState.parse(tracestate) : undefined;
       if (traceState) spanContext.traceState = traceState;
+      if (this.#inProcess) spanContext.isRemote = false;
       extracted = trace.setSpanContext(extracted, spanContext);
     }
     const baggage = getter.get(carrier, BAGGAGE_HEADER);

@@ -8,12 +8,14 @@ import { threadId } from 'node:worker_threads';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, ConsoleSpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { setThreadOutbox } from '../protocol/span-outbox';
-import { isEncoded } from '../protocol/span-packet';
+import { isEncoded, type WireSpan } from '../protocol/span-packet';
 import { ExportQueue, type QueueExporter } from '../telemetry/export/export-queue';
 import type { ExportStats } from '../telemetry/export/export-stats';
 import type { MemorySpanStore } from '../telemetry/export/memory-span-store';
 import { OtlpJsonSpanExporter, OtlpSpanExporter } from '../telemetry/export/otlp-exporter';
 import { fromWireSpan } from '../telemetry/export/readable-span';
+import type { TailSamplingStats } from '../telemetry/export/tail-decisions';
+import { TailSamplingSpanProcessor } from '../telemetry/export/tail-sampling-processor';
 import { MAIN_THREAD_NAME } from '../telemetry/record/attributes';
 import { installGlobalTelemetry } from '../telemetry/record/install-globals';
 import { setRuntimeTracerProvider } from '../telemetry/record/runtime-tracer';
@@ -30,6 +32,8 @@ import { ThreadStampProcessor } from './thread-stamp-processor';
 export interface OwnPipeline {
   readonly resource: SdkResource;
   readonly stats: ExportStats | undefined;
+  /** What tail sampling kept and dropped, when it is on. */
+  readonly tailStats: TailSamplingStats | undefined;
   /** Brings in every linked thread's spans (each within `flushTimeoutMs`), then exports what is queued. */
   forceFlush(): Promise<void>;
   /** Flushes, shuts the exporter down, and releases the globals and the thread settings. */
@@ -74,14 +78,21 @@ export function startOwnPipeline(options: ResolvedTelemetryOptions, memory: Memo
       })
     : undefined;
   const clock = createClockAnchor();
+  // With tail sampling every span waits for its trace's decision on the way to the queue.
+  const tail = queue && options.tailSampling ? new TailSamplingSpanProcessor(queue, options.tailSampling) : undefined;
   const processors: SpanProcessor[] = [new ThreadStampProcessor(clock, { id: threadId, name: MAIN_THREAD_NAME })];
-  if (queue) processors.push(queue as SpanProcessor);
+  if (queue) processors.push((tail ?? queue) as SpanProcessor);
   const provider = new BasicTracerProvider({ resource: resource as never, sampler: buildSampler(options.sampler), spanProcessors: processors });
   // The OTLP protobuf exporter encodes spans in wire form as they are; other exporters get them
-  // rebuilt as SDK spans.
+  // rebuilt as SDK spans. Threads encode them only when nothing here needs to read them.
   const exportsWireSpans = exporter instanceof OtlpSpanExporter;
+  const toQueue = (span: WireSpan) => (exportsWireSpans ? span : fromWireSpan(span, resource));
   const relay = new SpanRelay({
-    deliver: (spans) => queue?.enqueue(isEncoded(spans) ? [spans] : exportsWireSpans ? spans : spans.map((span) => fromWireSpan(span, resource))),
+    deliver: (spans) => {
+      if (isEncoded(spans)) queue?.enqueue([spans]);
+      else if (tail) for (const span of spans) tail.admit(span, () => queue!.enqueue([toQueue(span)]));
+      else queue?.enqueue(spans.map(toQueue));
+    },
   });
   const uninstall = installGlobalTelemetry(provider);
   setThreadOutbox(relay);
@@ -92,7 +103,7 @@ export function startOwnPipeline(options: ResolvedTelemetryOptions, memory: Memo
     clock,
     maxPendingSpans: options.maxPendingSpansPerThread,
     sendDelayMs: Math.min(options.scheduledDelayMs, 200),
-    encodeSpans: exportsWireSpans,
+    encodeSpans: exportsWireSpans && tail === undefined,
   });
   const forceFlush = async () => {
     await relay.flushDownstream(options.flushTimeoutMs);
@@ -102,6 +113,9 @@ export function startOwnPipeline(options: ResolvedTelemetryOptions, memory: Memo
     resource,
     get stats() {
       return queue?.stats;
+    },
+    get tailStats() {
+      return tail?.stats;
     },
     forceFlush,
     async shutdown() {

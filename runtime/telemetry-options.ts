@@ -2,6 +2,7 @@ import type { Attributes } from '@opentelemetry/api';
 import { reportConfigProblem } from '../telemetry/config-warning';
 import type { SdkSpanExporter } from '../telemetry/sdk-types';
 import { samplerConfigFromEnv, validateSamplerConfig, type SamplerConfig } from '../telemetry/record/sampling';
+import { resolveTailSamplingOptions, type TailSamplingOptions } from '../telemetry/export/tail-decisions';
 
 /**
  * Where spans go: `otlp` (OTLP/HTTP protobuf to a collector), `console` (printed),
@@ -49,6 +50,13 @@ export interface TelemetryOptions {
   readonly memorySpanLimit?: number;
   /** Spans a worker thread holds for the main thread before dropping new ones. Default 4096. */
   readonly maxPendingSpansPerThread?: number;
+  /**
+   * Tail sampling: every span is recorded, and a trace is exported once its local root has
+   * ended if any of its spans failed, if it ran longer than `keepSlowerThanMs`, or for
+   * `keepRatio` of the rest (default 1 %). Takes the place of head sampling: the sampler is
+   * `always_on` (giving another one with it throws). Default: off.
+   */
+  readonly tailSampling?: TailSamplingOptions;
   /** Environment to read instead of `process.env`. */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -72,6 +80,7 @@ export interface ResolvedTelemetryOptions {
   readonly flushTimeoutMs: number;
   readonly memorySpanLimit: number;
   readonly maxPendingSpansPerThread: number;
+  readonly tailSampling: Required<TailSamplingOptions> | undefined;
   readonly env: NodeJS.ProcessEnv;
 }
 
@@ -148,13 +157,17 @@ export function resolveTelemetryOptions(options: TelemetryOptions = {}): Resolve
   if (options.disabled !== undefined && typeof options.disabled !== 'boolean') {
     throw new TypeError(`worker-otp telemetry: options.disabled must be a boolean; got ${String(options.disabled)}`);
   }
+  const tailSampling = options.tailSampling === undefined ? undefined : resolveTailSamplingOptions(options.tailSampling);
+  if (tailSampling && options.sampler !== undefined && options.sampler.name !== 'always_on') {
+    throw new TypeError(`worker-otp telemetry: options.tailSampling decides after a trace has ended, so every span is recorded: leave options.sampler out (or always_on); got ${options.sampler.name}`);
+  }
   return {
     disabled: options.disabled ?? disabledFromEnv(env),
     serviceName: options.serviceName ?? (env.OTEL_SERVICE_NAME?.trim() || undefined),
     exporter: exporter ?? exporterFromEnv(env) ?? 'otlp',
     endpoint: options.endpoint ?? endpointFromEnv(env) ?? DEFAULT_ENDPOINT,
     protocol: options.protocol ?? protocolFromEnv(env) ?? 'http/protobuf',
-    sampler: options.sampler ? validateSamplerConfig(options.sampler) : samplerConfigFromEnv(env),
+    sampler: tailSampling ? { name: 'always_on' } : options.sampler ? validateSamplerConfig(options.sampler) : samplerConfigFromEnv(env),
     resourceAttributes: options.resourceAttributes ?? {},
     maxQueueSize: positiveInteger(options, 'maxQueueSize', 8192),
     maxExportBatchSize: positiveInteger(options, 'maxExportBatchSize', 512),
@@ -163,6 +176,7 @@ export function resolveTelemetryOptions(options: TelemetryOptions = {}): Resolve
     flushTimeoutMs: positiveInteger(options, 'flushTimeoutMs', 5000),
     memorySpanLimit: positiveInteger(options, 'memorySpanLimit', 10_000),
     maxPendingSpansPerThread: positiveInteger(options, 'maxPendingSpansPerThread', 4096),
+    tailSampling,
     env,
   };
 }

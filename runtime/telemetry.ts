@@ -6,6 +6,7 @@
 import { isMainThread } from 'node:worker_threads';
 import { TelemetryAlreadyStartedError, TelemetryConflictError } from '../errors';
 import type { ExportStats } from '../telemetry/export/export-stats';
+import type { TailSamplingStats } from '../telemetry/export/tail-decisions';
 import { MemorySpanStore } from '../telemetry/export/memory-span-store';
 import type { SdkReadableSpan, SdkResource } from '../telemetry/sdk-types';
 import { appTelemetryPresent } from './app-telemetry';
@@ -17,6 +18,8 @@ import { resolveTelemetryOptions, type ResolvedTelemetryOptions, type TelemetryO
 export interface TelemetryStats extends ExportStats {
   /** Spans the memory exporter pushed out to stay within `memorySpanLimit`. */
   readonly evictedSpans: number;
+  /** What tail sampling kept and released unexported (when `tailSampling` is on). */
+  readonly tailSampling?: TailSamplingStats;
 }
 
 /** The SDK packages worker-otp's own setup needs; an application with its own SDK does not install them for worker-otp. */
@@ -69,7 +72,8 @@ export class Telemetry {
   /** Export counts, for reporting loss. */
   get stats(): TelemetryStats {
     const queue = this.#pipeline?.stats ?? { exportedSpans: 0, droppedSpans: 0, failedSpans: 0 };
-    return { ...queue, evictedSpans: this.#memory?.evictedSpans ?? 0 };
+    const tailSampling = this.#pipeline?.tailStats;
+    return { ...queue, evictedSpans: this.#memory?.evictedSpans ?? 0, ...(tailSampling ? { tailSampling } : {}) };
   }
 
   /**

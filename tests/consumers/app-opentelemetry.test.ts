@@ -135,6 +135,19 @@ it('the one documented line: WorkerSpanProcessor around the app\'s own processor
   checkTraces(run, 'code-configured-app');
 });
 
+it('tail sampling in the app\'s own SDK: a trace with a failed task is kept whole, from every thread; healthy ones are released', async () => {
+  const run = await runConsumerApp({ setup: 'tail-in-code', env: otelEnv('ignored'), paths: ['/cache/a', '/task/3', '/task/-1'] });
+  expect(run.exitCode).toBe(0);
+  expect(run.responses.get('/task/-1')).toContain('cannot render -1 pages');
+  const failed = requestSpan('/task/-1');
+  const submit = onlyChild(failed, 'render.submit', 'CLIENT');
+  const taskRun = onlyChild(submit, 'render.run', 'SERVER');
+  expect(taskRun.status.code).toBe('ERROR');
+  expect(String(taskRun.attributes['thread.name'])).toMatch(/^render_pool#\d+$/);
+  // Nothing of the healthy requests' traces, everything of the failed one's.
+  expect(new Set(receiver.spans.map((span) => span.traceId))).toEqual(new Set([failed.traceId]));
+});
+
 describe('an app on @opentelemetry/api 1.10', () => {
   let appDir: string;
 

