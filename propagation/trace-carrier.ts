@@ -1,6 +1,6 @@
-import type { Context, TextMapGetter, TextMapSetter } from '@opentelemetry/api';
-import { ROOT_CONTEXT, context as contextApi, diag, propagation, trace } from './opentelemetry';
-import { BAGGAGE_HEADER, TRACEPARENT_HEADER, TRACESTATE_HEADER, W3CPropagator, isValidSpanContext } from './w3c-propagator';
+import type { Context, SpanContext, TextMapGetter } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context as contextApi, diag } from './opentelemetry';
+import { BAGGAGE_HEADER, TRACEPARENT_HEADER, TRACESTATE_HEADER, W3CPropagator, type W3CHeaders } from './w3c-propagator';
 
 export { BAGGAGE_HEADER, TRACEPARENT_HEADER, TRACESTATE_HEADER };
 
@@ -8,24 +8,12 @@ export { BAGGAGE_HEADER, TRACEPARENT_HEADER, TRACESTATE_HEADER };
  * The trace context a message carries across a thread boundary, as W3C header values.
  * Plain strings, so it survives structured cloning unchanged.
  */
-export interface TraceCarrier {
-  traceparent?: string;
-  tracestate?: string;
-  baggage?: string;
-}
+export type TraceCarrier = W3CHeaders;
 
 /** What a message envelope holds in its trace field. `undefined`: no context at all. */
 export type WireContext = TraceCarrier | undefined;
 
 const propagator = new W3CPropagator({ inProcess: true });
-
-const carrierSetter: TextMapSetter<TraceCarrier> = {
-  set(carrier, key, value) {
-    if (key === TRACEPARENT_HEADER || key === TRACESTATE_HEADER || key === BAGGAGE_HEADER) {
-      carrier[key] = value;
-    }
-  },
-};
 
 const carrierGetter: TextMapGetter<Record<string, unknown>> = {
   keys: (carrier) => Object.keys(carrier),
@@ -37,19 +25,16 @@ const carrierGetter: TextMapGetter<Record<string, unknown>> = {
 };
 
 /**
- * Captures `ctx` for a message leaving this thread, as W3C headers: `traceparent` and
+ * Captures `ctx` (with `spanContext` as its span's, when given: no context is made just to
+ * carry it) for a message leaving this thread, as W3C headers: `traceparent` and
  * `tracestate` whether the trace is sampled or not (W3C: a participant MUST propagate
  * them, so a decision made upstream holds downstream), and `baggage`.
  *
- * The check comes first and is cheap: with no valid span context and no baggage (tracing
- * off, nothing active, or a context set by hand without ids) it returns `undefined`.
+ * With no valid span context and no baggage (tracing off, nothing active, or a context set
+ * by hand without ids) it returns `undefined`: nothing rides along.
  */
-export function injectTraceCarrier(ctx: Context = contextApi.active()): WireContext {
-  const spanContext = trace.getSpanContext(ctx);
-  if ((spanContext === undefined || !isValidSpanContext(spanContext)) && propagation.getBaggage(ctx) === undefined) return undefined;
-  const carrier: TraceCarrier = {};
-  propagator.inject(ctx, carrier, carrierSetter);
-  return carrier.traceparent === undefined && carrier.baggage === undefined ? undefined : carrier;
+export function injectTraceCarrier(ctx: Context = contextApi.active(), spanContext?: SpanContext): WireContext {
+  return propagator.headersOf(ctx, spanContext);
 }
 
 /**

@@ -89,6 +89,20 @@ function singleValue(value: string | string[] | undefined): string | undefined {
 /** RFC 9110 optional whitespace around a field value. */
 const OWS = /^[ \t]+|[ \t]+$/g;
 
+/** `value` without optional whitespace around it; the regular expression runs only when there is some. */
+function trimOws(value: string): string {
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(value.length - 1);
+  return first === 32 || first === 9 || last === 32 || last === 9 ? value.replace(OWS, '') : value;
+}
+
+/** W3C header values, as `inject` writes them. */
+export interface W3CHeaders {
+  traceparent?: string;
+  tracestate?: string;
+  baggage?: string;
+}
+
 /** Two lower-case hex digits per byte value. */
 const BYTE_HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
@@ -151,26 +165,39 @@ export class W3CPropagator implements TextMapPropagator {
   }
 
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
-    if (isTracingSuppressed(context)) return;
-    const spanContext = trace.getSpanContext(context);
+    const headers = this.headersOf(context);
+    if (headers === undefined) return;
+    if (headers.traceparent !== undefined) setter.set(carrier, TRACEPARENT_HEADER, headers.traceparent);
+    if (headers.tracestate !== undefined) setter.set(carrier, TRACESTATE_HEADER, headers.tracestate);
+    if (headers.baggage !== undefined) setter.set(carrier, BAGGAGE_HEADER, headers.baggage);
+  }
+
+  /**
+   * The headers `inject` would set for `context` (with `spanContext` in place of its
+   * span's, when given), as one object; `undefined` when there are none (no valid span
+   * context and no baggage, or tracing suppressed).
+   */
+  headersOf(context: Context, spanContext: SpanContext | undefined = trace.getSpanContext(context)): W3CHeaders | undefined {
+    if (isTracingSuppressed(context)) return undefined;
+    let headers: W3CHeaders | undefined;
     if (spanContext && isValidSpanContext(spanContext)) {
       // Unknown flags are sent as zero, whatever arrived (W3C: "Vendors MUST set those to zero").
-      const flags = BYTE_HEX[spanContext.traceFlags & KNOWN_TRACE_FLAGS];
-      setter.set(carrier, TRACEPARENT_HEADER, `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`);
+      headers = { traceparent: `00-${spanContext.traceId}-${spanContext.spanId}-${BYTE_HEX[spanContext.traceFlags & KNOWN_TRACE_FLAGS]}` };
       const traceState = spanContext.traceState?.serialize();
-      if (traceState) setter.set(carrier, TRACESTATE_HEADER, traceState);
+      if (traceState) headers.tracestate = traceState;
     }
     const baggage = propagation.getBaggage(context);
     if (baggage) {
       const header = serializeBaggage(baggage.getAllEntries());
-      if (header) setter.set(carrier, BAGGAGE_HEADER, header);
+      if (header) (headers ??= {}).baggage = header;
     }
+    return headers;
   }
 
   extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
     let extracted = context;
     const traceparent = singleValue(getter.get(carrier, TRACEPARENT_HEADER));
-    const spanContext = typeof traceparent === 'string' ? parseTraceparent(traceparent.replace(OWS, '')) : undefined;
+    const spanContext = typeof traceparent === 'string' ? parseTraceparent(trimOws(traceparent)) : undefined;
     if (spanContext) {
       // Only with a valid traceparent is tracestate read; several header lines are one list.
       const tracestate = getter.get(carrier, TRACESTATE_HEADER);

@@ -27,6 +27,11 @@ export interface SpanOutbox {
   accept(spans: SpanPacket): void;
   /** Removes and returns the spans waiting to leave this thread, for a message to carry. */
   take(): SpanPacket | undefined;
+  /**
+   * As `take`, for a message sent once per request (a reply): the spans only once a
+   * batch of them waits, else none (they leave with a later message, or on their own).
+   */
+  takeBatch(): SpanPacket | undefined;
   /** Registers a thread below; returns the unregistration. */
   addDownstream(link: DownstreamLink): () => void;
   /** Registers a way up for spans no message carried; returns the unregistration. */

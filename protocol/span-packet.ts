@@ -60,8 +60,13 @@ export interface SpanMark {
 }
 
 export interface EncodedSpans {
-  /** OTLP `ScopeSpans` fields (field 2 of a `ResourceSpans`), to go under the exporter's resource. */
-  readonly otlp: Uint8Array;
+  /**
+   * OTLP `ScopeSpans` fields (field 2 of a `ResourceSpans`), to go under the exporter's
+   * resource, one byte per character (latin1). A string because a message carrying one is
+   * cloned with a copy: a Uint8Array of the same ~250 bytes made each reply ~1.5 µs dearer
+   * to post and receive (measured on a MessageChannel, Node 20).
+   */
+  readonly otlp: string;
   readonly count: number;
   /** The last failed span, else the last span: what a restart span links to. */
   readonly mark: SpanMark;
@@ -70,7 +75,7 @@ export interface EncodedSpans {
 export type SpanPacket = readonly WireSpan[] | EncodedSpans;
 
 export function isEncoded<T extends object>(value: T | EncodedSpans): value is EncodedSpans {
-  return (value as Partial<EncodedSpans>).otlp instanceof Uint8Array;
+  return typeof (value as Partial<EncodedSpans>).otlp === 'string';
 }
 
 export function packetSize(packet: SpanPacket): number {
@@ -93,13 +98,11 @@ export function markOfPacket(packet: SpanPacket): SpanMark | undefined {
 /** One packet of several encoded ones, in order. */
 export function joinEncoded(packets: readonly EncodedSpans[]): EncodedSpans {
   if (packets.length === 1) return packets[0]!;
-  const otlp = new Uint8Array(packets.reduce((total, packet) => total + packet.otlp.length, 0));
-  let offset = 0;
+  let otlp = '';
   let count = 0;
   let mark = packets[0]!.mark;
   for (const packet of packets) {
-    otlp.set(packet.otlp, offset);
-    offset += packet.otlp.length;
+    otlp += packet.otlp;
     count += packet.count;
     if (packet.mark.failed || !mark.failed) mark = packet.mark;
   }

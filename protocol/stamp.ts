@@ -21,11 +21,12 @@ import type { SpanPacket } from './span-packet';
  */
 export function stampTrace(span?: Span): TraceFields {
   if (span === undefined && !tracingOn()) return NO_TRACE;
-  const active = span ? trace.setSpan(context.active(), span) : context.active();
-  const wire = injectTraceCarrier(active);
+  const active = context.active();
+  const spanContext = span ? span.spanContext() : trace.getSpanContext(active);
+  const wire = injectTraceCarrier(active, spanContext);
   if (wire === undefined) return NO_TRACE;
   // The wait is recorded only on a span that is recorded: only a sampled trace needs the time.
-  const sampled = ((trace.getSpanContext(active)?.traceFlags ?? 0) & TraceFlags.SAMPLED) !== 0;
+  const sampled = ((spanContext?.traceFlags ?? 0) & TraceFlags.SAMPLED) !== 0;
   return sampled ? { trace: wire, sentAt: process.hrtime.bigint() } : { trace: wire };
 }
 
@@ -47,13 +48,14 @@ export function post(port: Port, message: unknown, what: string, transfer?: read
 }
 
 /**
- * Posts `envelope` with the spans this thread holds riding along. If it cannot be sent,
- * the spans go back to the outbox (a later message carries them) and the error is thrown,
+ * Posts `envelope` with the spans this thread holds riding along (`batched`: only once a
+ * batch of them waits, for a reply, see `SpanOutbox.takeBatch`). If it cannot be sent, the
+ * spans go back to the outbox (a later message carries them) and the error is thrown,
  * typed as in {@link post}.
  */
-export function postWithSpans(port: Port, envelope: SpanFields, what: string, transfer?: readonly unknown[]): void {
+export function postWithSpans(port: Port, envelope: SpanFields, what: string, transfer?: readonly unknown[], batched = false): void {
   const outbox = threadOutbox();
-  const spans = outbox?.take();
+  const spans = batched ? outbox?.takeBatch() : outbox?.take();
   if (spans) envelope.spans = spans;
   try {
     post(port, envelope, what, transfer);

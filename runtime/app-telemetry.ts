@@ -61,6 +61,6 @@ export function joinAppTelemetry(): void {
   const clock = createClockAnchor();
   setThreadOutbox(new SpanRelay({ deliver: (spans) => bridge.deliver(spans) }));
   setRuntimeTracer(new ClockedTracer(trace.getTracer(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION), clock));
-  publishThreadConfig({ sampler: samplerConfigFromEnv(process.env), clock, maxPendingSpans: DEFAULT_MAX_PENDING, sendDelayMs: DEFAULT_SEND_DELAY_MS, encodeSpans: false });
+  publishThreadConfig({ sampler: samplerConfigFromEnv(process.env), clock, maxPendingSpans: DEFAULT_MAX_PENDING, sendDelayMs: DEFAULT_SEND_DELAY_MS, encodeSpans: false, rideBatch: 1 });
   joined = bridge;
 }

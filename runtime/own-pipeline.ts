@@ -21,7 +21,7 @@ import { installGlobalTelemetry } from '../telemetry/record/install-globals';
 import { setRuntimeTracerProvider } from '../telemetry/record/runtime-tracer';
 import { createClockAnchor } from '../telemetry/record/shared-clock';
 import { WireTracerProvider } from '../telemetry/record/wire-tracer';
-import { SpanRelay } from '../telemetry/relay/span-relay';
+import { EXPORT_RIDE_BATCH, SpanRelay } from '../telemetry/relay/span-relay';
 import type { SdkResource } from '../telemetry/sdk-types';
 import { publishThreadConfig } from '../telemetry/thread-config';
 import { buildSampler } from './sdk-sampler';
@@ -104,6 +104,8 @@ export function startOwnPipeline(options: ResolvedTelemetryOptions, memory: Memo
     maxPendingSpans: options.maxPendingSpansPerThread,
     sendDelayMs: Math.min(options.scheduledDelayMs, 200),
     encodeSpans: exportsWireSpans && tail === undefined,
+    // Tail decisions and the memory and console exporters read spans as they arrive.
+    rideBatch: exportsWireSpans && tail === undefined ? EXPORT_RIDE_BATCH : 1,
   });
   const forceFlush = async () => {
     await relay.flushDownstream(options.flushTimeoutMs);

@@ -23,6 +23,8 @@ export interface ThreadTelemetryConfig {
    * thread exports with the OTLP exporter, which takes spans in that form.
    */
   readonly encodeSpans: boolean;
+  /** Spans a GenServer thread gathers before a reply carries them (see `SpanRelayOptions.rideBatch`). */
+  readonly rideBatch: number;
 }
 
 /**

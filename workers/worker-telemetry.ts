@@ -51,6 +51,7 @@ export function startWorkerTelemetry(options: WorkerTelemetryOptions = {}): Work
   const relay = new SpanRelay({
     maxPending: config.maxPendingSpans,
     sendDelayMs: config.sendDelayMs,
+    rideBatch: config.rideBatch,
     ...(config.encodeSpans ? { encode: encodeScopeSpans } : {}),
   });
   const provider = new WireTracerProvider({

@@ -167,11 +167,10 @@ class ProtoWriter {
     this.position += length;
   }
 
-  /** Bytes that are already encoded fields. */
-  raw(value: Uint8Array): void {
-    this.#reserve(value.length);
-    this.buffer.set(value, this.position);
-    this.position += value.length;
+  /** Bytes that are already encoded fields, one per character. */
+  raw(latin1: string): void {
+    this.#reserve(latin1.length);
+    this.position += this.buffer.write(latin1, this.position, latin1.length, 'latin1');
   }
 
   bytes(value: Uint8Array): void {
@@ -203,7 +202,7 @@ class ProtoWriter {
     if (needed !== reserved) {
       // Move the content to where its length's varint ends (rare: the guess was off).
       this.#reserve(needed - reserved);
-      this.buffer.copy(this.buffer, lengthAt + needed, contentAt, this.position);
+      this.buffer.copyWithin(lengthAt + needed, contentAt, this.position);
       this.position += needed - reserved;
     }
     let at = lengthAt;
@@ -407,7 +406,8 @@ function byScope(spans: readonly AnySpan[]): AnySpan[][] {
 /** One `ScopeSpans` field per scope. */
 function writeScopeSpans(writer: ProtoWriter, spans: readonly AnySpan[]): void {
   for (const group of byScope(spans)) {
-    const scopeSpans = writer.begin(2, 3);
+    // A reply's few spans fit a 2-byte length (< 16 KiB); an export batch needs 3.
+    const scopeSpans = writer.begin(2, group.length < 32 ? 2 : 3);
     const scope = scopeOf(group[0]!);
     const scopeAt = writer.begin(1);
     writer.tag(1, WIRE_LENGTH);
@@ -432,10 +432,10 @@ const writer = new ProtoWriter();
  * The `ScopeSpans` fields for spans a worker thread recorded, for the main thread to place
  * under its resource (see {@link encodeTraceExportRequest}).
  */
-export function encodeScopeSpans(spans: readonly WireSpan[]): Uint8Array {
+export function encodeScopeSpans(spans: readonly WireSpan[]): string {
   writer.reset();
   writeScopeSpans(writer, spans);
-  return writer.finish();
+  return writer.buffer.toString('latin1', 0, writer.position);
 }
 
 /**

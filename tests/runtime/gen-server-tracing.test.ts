@@ -165,3 +165,32 @@ it('records no automatic spans with autoSpans off, and user spans still join the
   childOf(root, 'counter.echo_work');
   expect(receiver.spans.map((span) => span.name).sort()).toEqual(['counter.echo_work', 'main.quiet']);
 });
+
+describe('with the OTLP exporter, replies carry a thread\'s spans in batches', () => {
+  const CALLS = 100; // not a multiple of the batch: some spans are still waiting in the thread
+
+  const handled = () => receiver.spans.filter((span) => span.name === 'counter.handle_call').length;
+
+  it('brings in the spans still waiting in a running process on forceFlush', async () => {
+    const counter = await startCounter();
+    for (let index = 0; index < CALLS; index++) await counter.call({ type: 'echo', value: index });
+    await telemetry.forceFlush();
+    expect(handled()).toBe(CALLS);
+    expect(receiver.spans.filter((span) => span.name === 'counter.call')).toHaveLength(CALLS);
+  });
+
+  it('sends the waiting spans with the exit of a process that stops, or crashes', async () => {
+    const stopped = await startCounter();
+    const crashed = await startCounter();
+    for (let index = 0; index < CALLS; index++) {
+      await stopped.call({ type: 'echo', value: index });
+      await crashed.call({ type: 'echo', value: index });
+    }
+    await stopped.stop();
+    await expect(crashed.call({ type: 'crash', message: 'boom' })).rejects.toMatchObject({ code: 'ERR_PROCESS_EXIT' });
+    await telemetry.shutdown();
+    // Both processes' calls, and the crashing call's span with its error.
+    expect(handled()).toBe(2 * CALLS + 1);
+    expect(receiver.spans.filter((span) => span.name === 'counter.handle_call' && span.status.code === 'ERROR')).toHaveLength(1);
+  });
+});

@@ -149,9 +149,12 @@ class GenServerHost {
     return { [ATTR_PID]: this.#start.pid, [ATTR_PROCESS_NAME]: this.#label, [ATTR_MESSAGE_KIND]: kind };
   }
 
-  /** Posts to the main thread with the spans this thread holds, moving `transfer`. Throws PayloadNotCloneableError, keeping the spans. */
+  /**
+   * Posts to the main thread with the spans this thread holds (a reply: in batches),
+   * moving `transfer`. Throws PayloadNotCloneableError, keeping the spans.
+   */
   #post(message: FromProcess | SpanFields, what = 'message', transfer?: readonly TransferListItem[]): void {
-    postWithSpans(this.#port, message, what, transfer);
+    postWithSpans(this.#port, message, what, transfer, what === 'reply');
   }
 
   #receive(message: ToProcess): void {

@@ -72,3 +72,14 @@ it('drops past maxPending and counts it: objects one by one, an encoded packet w
   expect(relay.droppedSpans).toBe(3);
   expect(names(relay.take())).toEqual(['1@relay-test', '2@relay-test', '3@relay-test', '4@relay-test']);
 });
+
+it('gives a reply the spans only once a batch of them waits; take gives them at any count', () => {
+  const relay = new SpanRelay({ encode: encodeScopeSpans, rideBatch: 3 });
+  relay.accept([wireSpan('1'), wireSpan('2')]);
+  expect(relay.takeBatch()).toBeUndefined();
+  relay.accept([wireSpan('3')]);
+  expect(names(relay.takeBatch())).toEqual(['1@relay-test', '2@relay-test', '3@relay-test']);
+  relay.accept([wireSpan('4')]);
+  expect(relay.takeBatch()).toBeUndefined();
+  expect(names(relay.take())).toEqual(['4@relay-test']);
+});
