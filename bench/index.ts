@@ -12,6 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { startTelemetry } from '../index';
 import { callCases } from './cases/calls';
 import { collectorFaultCases } from './cases/collector-faults';
+import { comlinkCases } from './cases/comlink';
 import { exportCases } from './cases/export';
 import { libraryCases } from './cases/library';
 import { lifecycleCases } from './cases/lifecycle';
@@ -19,6 +20,7 @@ import { moveCases } from './cases/moves';
 import { batchCases, taskCases } from './cases/tasks';
 import { startCollector } from './collector';
 import { CONFIGS, type BenchConfig } from './config';
+import { TAIL_KEEP_RATIO } from './pinned-latency';
 import { Report } from './report';
 
 export interface BenchOptions {
@@ -38,10 +40,11 @@ export async function runBenchmarks({ config, log = () => {} }: BenchOptions): P
 
   const collector = await startCollector();
   try {
-    log('traced: calls, casts, tasks, spawn, restart, memory, export');
+    log('traced: calls, casts, Comlink, tasks, spawn, restart, memory, export');
     let telemetry = startTelemetry({ endpoint: collector.url, sampler: { name: 'always_on' }, env: {}, serviceName: 'worker-otp-bench' });
     try {
       await callCases(report, config, 'traced', collector.url);
+      await comlinkCases(report, config, collector.url);
       await taskCases(report, config, 'traced');
       await lifecycleCases(report, config);
       await exportCases(report, config, telemetry, collector);
@@ -57,6 +60,14 @@ export async function runBenchmarks({ config, log = () => {} }: BenchOptions): P
     });
     log('collector faults: traced calls with the collector healthy, down, slow');
     await collectorFaultCases(report, config);
+    log('tail sampling: calls, casts (every span recorded, 1% of healthy traces kept)');
+    telemetry = startTelemetry({ endpoint: collector.url, sampler: { name: 'always_on' }, tailSampling: { keepRatio: TAIL_KEEP_RATIO }, env: {}, serviceName: 'worker-otp-bench' });
+    try {
+      await callCases(report, config, 'tail', collector.url);
+    } finally {
+      await telemetry.shutdown();
+    }
+    tailAgainstHead(report);
     log('sampled 10%: calls');
     telemetry = startTelemetry({ endpoint: collector.url, sampler: { name: 'parentbased_traceidratio', ratio: 0.1 }, env: {} });
     try {
@@ -68,6 +79,18 @@ export async function runBenchmarks({ config, log = () => {} }: BenchOptions): P
     await collector.close();
   }
   return report;
+}
+
+/** Tail sampling's cost per message against head sampling's (everything recorded and exported), same run. */
+function tailAgainstHead(report: Report): void {
+  for (const [tail, head] of [
+    ['call.tail (one core)', 'call.traced (one core)'],
+    ['call.tail', 'call.traced'],
+    ['call.tail.pipelined', 'call.traced.pipelined'],
+    ['cast.tail', 'cast.traced'],
+  ] as const) {
+    report.compare(`${tail} / head sampling`, tail, head);
+  }
 }
 
 async function main(argv: readonly string[]): Promise<void> {

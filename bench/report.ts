@@ -40,6 +40,13 @@ export class Report {
     return ratio;
   }
 
+  /** Records `of / to`, found by case id, for comparison only, when both ran in this run. */
+  compare(id: string, ofId: string, toId: string): void {
+    const of = this.cases.find((result) => result.id === ofId);
+    const to = this.cases.find((result) => result.id === toId);
+    if (of && to) this.ratio(id, of, to, undefined);
+  }
+
   toJSON() {
     return {
       env: { node: process.version, cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? 'unknown', date: new Date().toISOString() },

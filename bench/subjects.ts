@@ -1,7 +1,10 @@
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { startGenServer, type GenServer, type StartOptions } from '../index';
+import { releaseProxy, wrap } from 'comlink';
+import nodeEndpoint from 'comlink/dist/umd/node-adapter';
+import { startGenServer, tracedEndpoint, type GenServer, type StartOptions } from '../index';
+import type { EchoApi } from './fixtures/comlink-echo';
 import type EchoServer from './fixtures/echo-server';
 
 export const fixture = (name: string) => join(__dirname, 'fixtures', `${name}.js`);
@@ -51,6 +54,28 @@ export async function genServerSubject(options: StartOptions = {}): Promise<Call
     oneWay: () => server.cast({ type: 'tick' }),
     received: () => server.call({ type: 'count' }) as Promise<number>,
     close: () => server.stop(),
+  };
+}
+
+/**
+ * Comlink's `wrap` over a worker exposing an echo: bare (Comlink's Node adapter), or with
+ * both ends on worker-otp's traced endpoint. Requests only (no one-way case).
+ */
+export async function comlinkSubject(traced: boolean): Promise<CallSubject> {
+  const worker = new Worker(fixture('comlink-echo'), { workerData: { traced } });
+  await once(worker, 'online');
+  const remote = wrap<EchoApi>(traced ? tracedEndpoint(worker, { name: 'echo' }) : nodeEndpoint(worker));
+  const noOneWay = () => {
+    throw new Error('comlink subject: no one-way messages');
+  };
+  return {
+    request: (value) => remote.echo({ type: 'echo', value }),
+    oneWay: noOneWay,
+    received: noOneWay,
+    close: async () => {
+      remote[releaseProxy]();
+      await worker.terminate();
+    },
   };
 }
 

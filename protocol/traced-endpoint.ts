@@ -5,16 +5,17 @@
  * reach it like any worker-otp thread. Comlink calls get a CLIENT span on the calling side
  * and a SERVER span, its child, around the exposed function.
  *
- * It records spans through the OpenTelemetry API's global tracer provider (the one this
- * thread's telemetry, or the application, registered), so it needs nothing above the
- * message layer.
+ * It records spans with the tracer worker-otp's own spans use in this thread (the slim
+ * wire tracer of worker-otp's telemetry, or the application's in library mode; see
+ * `runtime-tracer.ts`), so it needs nothing above the message layer.
  */
 import { isMainThread } from 'node:worker_threads';
 import type { Context, Span } from '@opentelemetry/api';
-import { INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION, SpanKind, SpanStatusCode, context, trace } from '../propagation/opentelemetry';
+import { SpanKind, SpanStatusCode, context, trace } from '../propagation/opentelemetry';
 import { envelope, isEndpointEnvelope, type EndpointEnvelope } from './envelopes';
 import { FlushRequests, answerFlush } from './flush';
 import { isNodeEndpoint, portOf, type EventEndpoint, type NodeMessageEndpoint, type Port } from './port';
+import { runtimeTracer } from './runtime-tracer';
 import { threadOutbox } from './span-outbox';
 import { openSpans, openTrace, postWithSpans, stampTrace } from './stamp';
 
@@ -159,7 +160,7 @@ class TracedEndpoint {
 
   #startCallSpan(request: ComlinkRequest, kind: SpanKind, parent: Context): Span {
     const method = request.path.join('.') || '(root)';
-    return trace.getTracer(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION).startSpan(
+    return runtimeTracer().startSpan(
       `${this.#spanPrefix}.${method}`,
       { kind, attributes: { 'rpc.system': 'comlink', 'rpc.method': method, 'worker_otp.comlink.type': request.type.toLowerCase() } },
       parent,

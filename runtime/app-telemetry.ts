@@ -20,7 +20,7 @@ import { appTracerProviderRegistered } from '../telemetry/bridge/app-pipeline';
 import { ClockedTracer } from '../telemetry/bridge/clocked-tracer';
 import { samplerConfigFromEnv } from '../telemetry/record/sampling';
 import { createClockAnchor } from '../telemetry/record/shared-clock';
-import { setRuntimeTracer } from '../telemetry/record/runtime-tracer';
+import { setRuntimeTracer } from '../protocol/runtime-tracer';
 import { DEFAULT_MAX_PENDING, DEFAULT_SEND_DELAY_MS, SpanRelay } from '../telemetry/relay/span-relay';
 import { publishThreadConfig } from '../telemetry/thread-config';
 

@@ -14,7 +14,7 @@ import { startTimeout, validateTimeout } from '../protocol/timeouts';
 import { ATTR_MESSAGE_KIND, ATTR_PID, ATTR_PROCESS_NAME } from '../telemetry/record/attributes';
 import { ClientCall } from '../telemetry/record/client-call';
 import { OPERATION_NAMES, SPAN_KINDS, recordFailure } from '../telemetry/record/run-in-span';
-import { runtimeTracer } from '../telemetry/record/runtime-tracer';
+import { runtimeTracer } from '../protocol/runtime-tracer';
 import { MAIN_PID, type ExitListener, type ProcessRecord } from './process-record';
 import { processTable } from './process-table';
 

@@ -18,7 +18,7 @@ import type { TailSamplingStats } from '../telemetry/export/tail-decisions';
 import { TailSamplingSpanProcessor } from '../telemetry/export/tail-sampling-processor';
 import { MAIN_THREAD_NAME } from '../telemetry/record/attributes';
 import { installGlobalTelemetry } from '../telemetry/record/install-globals';
-import { setRuntimeTracerProvider } from '../telemetry/record/runtime-tracer';
+import { setRuntimeTracerProvider } from '../protocol/runtime-tracer';
 import { createClockAnchor } from '../telemetry/record/shared-clock';
 import { WireTracerProvider } from '../telemetry/record/wire-tracer';
 import { EXPORT_RIDE_BATCH, SpanRelay } from '../telemetry/relay/span-relay';

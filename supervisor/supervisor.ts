@@ -11,7 +11,7 @@ import { describeValue } from '../errors';
 import { RestartIntensityError, SupervisorError } from '../errors';
 import { describeExitReason, exitReasonFrom, thrownReason, type ExitReason, type StopReason } from '../errors/exit-reason';
 import { recordFailure, runInSpan } from '../telemetry/record/run-in-span';
-import { runtimeTracer } from '../telemetry/record/runtime-tracer';
+import { runtimeTracer } from '../protocol/runtime-tracer';
 import { startTimeout, validateTimeout } from '../protocol/timeouts';
 import { makePid, type Pid } from '../protocol/pid';
 import { assertNotInWorkerOtpThread } from '../protocol/thread-kind';

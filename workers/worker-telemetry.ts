@@ -3,7 +3,7 @@ import { diag } from '../propagation/opentelemetry';
 import { setThreadOutbox } from '../protocol/span-outbox';
 import { encodeScopeSpans } from '../telemetry/export/otlp-encoder';
 import { installGlobalTelemetry } from '../telemetry/record/install-globals';
-import { setRuntimeTracerProvider } from '../telemetry/record/runtime-tracer';
+import { setRuntimeTracerProvider } from '../protocol/runtime-tracer';
 import { WireTracerProvider } from '../telemetry/record/wire-tracer';
 import { SpanRelay } from '../telemetry/relay/span-relay';
 import { THREAD_TELEMETRY_KEY, type ThreadTelemetryConfig } from '../telemetry/thread-config';

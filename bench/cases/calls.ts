@@ -7,7 +7,7 @@ import { quantile, summarize } from '../stats';
 import { genServerSubject, latencies, oneWayThroughput, pipelined, rawSubject, type CallSubject } from '../subjects';
 
 /** Runs `measure` on each subject in turn, alternating the order, after one warm-up each. */
-async function alternate<T>(repetitions: number, subjects: readonly CallSubject[], measure: (subject: CallSubject) => Promise<T>): Promise<T[][]> {
+export async function alternate<T>(repetitions: number, subjects: readonly CallSubject[], measure: (subject: CallSubject) => Promise<T>): Promise<T[][]> {
   for (const subject of subjects) await measure(subject);
   const results: T[][] = subjects.map(() => []);
   for (let repetition = 0; repetition < repetitions; repetition++) {
@@ -17,12 +17,12 @@ async function alternate<T>(repetitions: number, subjects: readonly CallSubject[
   return results;
 }
 
-function latencyCase(id: string, repetitions: number[][]): CaseResult {
+export function latencyCase(id: string, repetitions: number[][]): CaseResult {
   const all = repetitions.flat();
   return { id, unit: 'µs round trip', ...summarize(repetitions.map((samples) => quantile(samples, 0.5))), p50: quantile(all, 0.5), p99: quantile(all, 0.99) };
 }
 
-function rateCase(id: string, unit: string, rates: number[]): CaseResult {
+export function rateCase(id: string, unit: string, rates: number[]): CaseResult {
   return { id, unit, ...summarize(rates) };
 }
 
@@ -58,21 +58,20 @@ async function freshLatencies(config: BenchConfig): Promise<[number[][], number[
 }
 
 /** Whether `taskset` can put a process on one core here (util-linux on Linux). */
-const canPin = (() => {
+export const canPin = (() => {
   let answer: boolean | undefined;
   return () => (answer ??= spawnSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' }).status === 0);
 })();
 
-/** Latencies measured by a child process pinned to one core (see pinned-latency.ts). */
-function pinnedLatencies(config: BenchConfig, label: PinnedLabel, collectorUrl: string | undefined): [number[][], number[][]] {
+/** Latencies measured by a child process pinned to one core (see pinned-latency.ts), by subject. */
+export function pinnedSamples(config: BenchConfig, label: PinnedLabel, collectorUrl: string | undefined): Record<string, number[][]> {
   const script = join(__dirname, '..', 'pinned-latency.js');
   const child = spawnSync('taskset', ['-c', '0', process.execPath, script, config.name, label, ...(collectorUrl ? [collectorUrl] : [])], {
     encoding: 'utf8',
     maxBuffer: 64 * 2 ** 20,
   });
   if (child.status !== 0) throw new Error(`pinned latency run failed (${child.status}): ${child.stderr}`);
-  const samples = JSON.parse(child.stdout) as { raw: number[][]; ours: number[][] };
-  return [samples.raw, samples.ours];
+  return JSON.parse(child.stdout) as Record<string, number[][]>;
 }
 
 /**
@@ -103,12 +102,15 @@ async function boundedMailboxCases(report: Report, config: BenchConfig, unbounde
  */
 export async function callCases(report: Report, config: BenchConfig, label: PinnedLabel, collectorUrl?: string): Promise<void> {
   const rawId = label === 'untraced' ? 'call.raw' : `call.raw (${label} run)`;
-  // Library mode's cost is largely the application's SDK: reported beside worker-otp's own pipeline, without a goal.
-  const goal = label === 'untraced' ? '<= 1.15' : label === 'library' ? undefined : '<= 1.3';
+  // Library mode's cost is largely the application's SDK, and tail sampling's is set against
+  // head sampling's: both reported beside worker-otp's own pipeline, without a goal.
+  const withGoal = label !== 'library' && label !== 'tail';
+  const goal = label === 'untraced' ? '<= 1.15' : withGoal ? '<= 1.3' : undefined;
+  const rateGoal = label === 'untraced' ? '>= 0.5' : withGoal ? '>= 0.3' : undefined;
   if (canPin()) {
-    const [rawLatency, serverLatency] = pinnedLatencies(config, label, collectorUrl);
-    const rawCase = report.add(latencyCase(`${rawId} (one core)`, rawLatency));
-    const serverCase = report.add(latencyCase(`call.${label} (one core)`, serverLatency));
+    const { raw: rawLatency, ours: serverLatency } = pinnedSamples(config, label, collectorUrl);
+    const rawCase = report.add(latencyCase(`${rawId} (one core)`, rawLatency!));
+    const serverCase = report.add(latencyCase(`call.${label} (one core)`, serverLatency!));
     report.ratio(`call.${label} p50 / raw (one core)`, serverCase, rawCase, goal, (c) => c.median);
   } else {
     const [rawLatency, serverLatency] = await freshLatencies(config);
@@ -126,12 +128,12 @@ export async function callCases(report: Report, config: BenchConfig, label: Pinn
     const [rawRate, serverRate] = await alternate(config.repetitions, [raw, server], (subject) => pipelined(subject, config.pipelined, config.inFlight));
     const rawPipelined = report.add(rateCase(`${rawId}.pipelined`, 'round trips/s', rawRate!));
     const serverPipelined = report.add(rateCase(`call.${label}.pipelined`, 'round trips/s', serverRate!));
-    report.ratio(`call.${label} pipelined / raw`, serverPipelined, rawPipelined, label === 'untraced' ? '>= 0.5' : label === 'library' ? undefined : '>= 0.3');
+    report.ratio(`call.${label} pipelined / raw`, serverPipelined, rawPipelined, rateGoal);
 
     const [rawCasts, serverCasts] = await alternate(config.repetitions, [raw, server], (subject) => oneWayThroughput(subject, config.casts));
     const castRaw = report.add(rateCase(label === 'untraced' ? 'cast.raw' : `cast.raw (${label} run)`, 'messages/s', rawCasts!));
     const castServer = report.add(rateCase(`cast.${label}`, 'messages/s', serverCasts!));
-    report.ratio(`cast.${label} / raw`, castServer, castRaw, label === 'untraced' ? '>= 0.5' : label === 'library' ? undefined : '>= 0.3');
+    report.ratio(`cast.${label} / raw`, castServer, castRaw, rateGoal);
     if (label === 'untraced') await boundedMailboxCases(report, config, server);
   } finally {
     await Promise.all([raw.close(), server.close()]);

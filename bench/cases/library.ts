@@ -31,8 +31,6 @@ export function libraryCases(report: Report, config: BenchConfig, collectorUrl: 
     ['cast.library', 'cast.traced'],
     ['task.library', 'task.traced'],
   ] as const) {
-    const of = report.cases.find((result) => result.id === library);
-    const to = report.cases.find((result) => result.id === own);
-    if (of && to) report.ratio(`${library} / own pipeline`, of, to, undefined);
+    report.compare(`${library} / own pipeline`, library, own);
   }
 }

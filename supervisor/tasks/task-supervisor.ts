@@ -25,7 +25,7 @@ import { TaskSlots } from '../../protocol/task-slots';
 import { MAX_TIMER_DELAY_MS, startTimeout, validateTimeout } from '../../protocol/timeouts';
 import { ATTR_TASK_EXPORT, ATTR_TASK_MODULE } from '../../telemetry/record/attributes';
 import { recordFailure } from '../../telemetry/record/run-in-span';
-import { runtimeTracer } from '../../telemetry/record/runtime-tracer';
+import { runtimeTracer } from '../../protocol/runtime-tracer';
 import { joinAppTelemetry } from '../../runtime/app-telemetry';
 import { moduleExists, toFilePath } from '../../protocol/module-path';
 import { processTable } from '../../runtime/process-table';

@@ -1,7 +1,7 @@
 import type { Attributes, Context, Span } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode, context, trace } from '../../propagation/opentelemetry';
 import { tracingOn } from '../../protocol/span-outbox';
-import { runtimeTracer } from './runtime-tracer';
+import { runtimeTracer } from '../../protocol/runtime-tracer';
 
 /** Marks `span` as failed by `error`: an `exception` event and error status. */
 export function recordFailure(span: Span, error: unknown): void {

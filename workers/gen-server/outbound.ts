@@ -17,7 +17,7 @@ import { validateTimeout } from '../../protocol/timeouts';
 import { ATTR_TARGET } from '../../telemetry/record/attributes';
 import { ClientCall } from '../../telemetry/record/client-call';
 import { OPERATION_NAMES, SPAN_KINDS, recordFailure } from '../../telemetry/record/run-in-span';
-import { runtimeTracer } from '../../telemetry/record/runtime-tracer';
+import { runtimeTracer } from '../../protocol/runtime-tracer';
 import type { ProcessCallOptions } from '../process-api';
 
 const DEFAULT_CALL_TIMEOUT_MS = 5000;

@@ -1,5 +1,5 @@
 import type { Tracer, TracerProvider } from '@opentelemetry/api';
-import { INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION, trace } from '../../propagation/opentelemetry';
+import { INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION, trace } from '../propagation/opentelemetry';
 
 /**
  * What this thread records worker-otp's own spans with, kept on `globalThis` so every copy
