@@ -59,6 +59,33 @@ it('past maxSpans decides the oldest trace at once, on what is known of it', () 
   expect(decisions.stats.decidedEarly).toBe(1);
 });
 
+it('past maxSpans takes the oldest trace still waiting, past those decided meanwhile', () => {
+  const decisions = new TailDecisions({ keepRatio: 0, maxSpans: 2 });
+  const { released, release } = collect();
+  decisions.offer(span('first'), release('first'));
+  decisions.offer(span('second', { failed: true }), release('second'));
+  decisions.offer(span('first', { root: true, failed: true }), release('first.root'));
+  decisions.offer(span('third'), release('third'));
+  decisions.offer(span('fourth'), release('fourth'));
+  // 'first' was decided at its root; 'second' is the oldest still waiting, and goes when 'fourth' comes.
+  expect(released).toEqual(['first', 'first.root', 'second']);
+  expect(decisions.stats.decidedEarly).toBe(1);
+});
+
+it('remembers the latest 100,000 decisions for late spans, forgetting the oldest first', () => {
+  const decisions = new TailDecisions({ keepRatio: 0 });
+  const { released, release } = collect();
+  const total = 150_000;
+  for (let index = 0; index < total; index++) decisions.offer(span(`t${index}`, { root: true, failed: true }), () => {});
+  decisions.offer(span('t149999'), release('latest, remembered'));
+  decisions.offer(span('t50000'), release('oldest remembered'));
+  decisions.offer(span('t49999', { failed: true }), release('forgotten'));
+  expect(released).toEqual(['latest, remembered', 'oldest remembered']);
+  // A forgotten trace's late span waits for a decision again, like a new trace's.
+  decisions.decideAll();
+  expect(released).toEqual(['latest, remembered', 'oldest remembered', 'forgotten']);
+});
+
 it('decides a trace whose root never comes after decisionWaitMs, and everything on decideAll', async () => {
   const decisions = new TailDecisions({ keepRatio: 0, decisionWaitMs: 20 });
   const released = new Promise<string>((resolve) => decisions.offer(span('rootless', { failed: true }), () => resolve('rootless')));
