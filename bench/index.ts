@@ -13,6 +13,7 @@ import { startTelemetry } from '../index';
 import { callCases } from './cases/calls';
 import { collectorFaultCases } from './cases/collector-faults';
 import { comlinkCases } from './cases/comlink';
+import { traceCostCases } from './cases/trace-costs';
 import { exportCases } from './cases/export';
 import { libraryCases } from './cases/library';
 import { lifecycleCases } from './cases/lifecycle';
@@ -40,11 +41,12 @@ export async function runBenchmarks({ config, log = () => {} }: BenchOptions): P
 
   const collector = await startCollector();
   try {
-    log('traced: calls, casts, Comlink, tasks, spawn, restart, memory, export');
+    log('traced: calls, casts, Comlink, what a traced call is made of, tasks, spawn, restart, memory, export');
     let telemetry = startTelemetry({ endpoint: collector.url, sampler: { name: 'always_on' }, env: {}, serviceName: 'worker-otp-bench' });
     try {
       await callCases(report, config, 'traced', collector.url);
       await comlinkCases(report, config, collector.url);
+      await traceCostCases(report, config, collector.url);
       await taskCases(report, config, 'traced');
       await lifecycleCases(report, config);
       await exportCases(report, config, telemetry, collector);
