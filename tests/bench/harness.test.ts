@@ -9,7 +9,7 @@ it('measures every case and ratio, and renders the table and the JSON', async ()
   const report = await runBenchmarks({ config: CONFIGS.tiny });
   const ids = report.cases.map((c) => c.id);
   // Latencies are measured on one core where `taskset` exists, else on fresh threads.
-  for (const latency of ['call.raw', 'call.untraced', 'call.traced', 'call.sampled10', 'call.library']) {
+  for (const latency of ['call.raw', 'call.untraced', 'call.traced', 'call.sampled10', 'call.library', 'call.tail', 'comlink.bare', 'comlink.traced']) {
     expect(ids.some((id) => id === latency || id === `${latency} (one core)`)).toBe(true);
   }
   for (const id of [
@@ -18,6 +18,8 @@ it('measures every case and ratio, and renders the table and the JSON', async ()
     'batch10us.sequential', 'batch10us.parallel', 'spawn.worker', 'spawn.genserver', 'restart', 'memory.worker x2', 'memory.genserver x2',
     'export', 'export.lost', 'collector.healthy', 'collector.down', 'collector.slow',
     'call.library.pipelined', 'cast.library', 'task.library', 'spawn.worker (zero-code preload run)', 'spawn.genserver (zero-code preload)',
+    'comlink.bare.pipelined', 'comlink.traced.pipelined', 'call.tail.pipelined', 'cast.tail',
+    'cost: span: start and end a root (the caller\'s)', 'cost: encode: per span, 64 at a time', 'cost: export: OTLP/HTTP to the loopback collector, CPU per span',
   ]) {
     expect(ids).toContain(id);
   }
@@ -34,6 +36,10 @@ it('measures every case and ratio, and renders the table and the JSON', async ()
     // Loss over generated is 0 when nothing is lost; every other ratio is positive.
     expect(ratio.value).toBeGreaterThanOrEqual(ratio.id === 'export lost / generated' ? 0 : Number.MIN_VALUE);
   }
+  // The same-run comparisons the goals of tracing are read against.
+  const ratioIds = report.ratios.map((ratio) => ratio.id);
+  expect(ratioIds).toEqual(expect.arrayContaining(['cast.tail / head sampling', 'call.traced pipelined / comlink.bare']));
+  expect(ratioIds.some((id) => /^call\.traced p50 \/ comlink\.bare/.test(id))).toBe(true);
   const json = report.toJSON();
   expect(json.env).toEqual(expect.objectContaining({ node: process.version, cpus: expect.any(Number) }));
   expect(report.toMarkdown()).toMatch(/\| call\.untraced p50 \/ raw \((one core|best placement)\) \| call\.untraced( \(one core\))? \/ call\.raw( \(one core\))? \| [\d.]+ \| <= 1\.15 \| (yes|no) \|/);
