@@ -195,17 +195,9 @@ export class W3CPropagator implements TextMapPropagator {
   }
 
   extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
-    let extracted = context;
     const traceparent = singleValue(getter.get(carrier, TRACEPARENT_HEADER));
-    const spanContext = typeof traceparent === 'string' ? parseTraceparent(trimOws(traceparent)) : undefined;
-    if (spanContext) {
-      // Only with a valid traceparent is tracestate read; several header lines are one list.
-      const tracestate = getter.get(carrier, TRACESTATE_HEADER);
-      const traceState = typeof tracestate === 'string' || Array.isArray(tracestate) ? W3CTraceState.parse(tracestate) : undefined;
-      if (traceState) spanContext.traceState = traceState;
-      if (this.#inProcess) spanContext.isRemote = false;
-      extracted = trace.setSpanContext(extracted, spanContext);
-    }
+    // Only with a valid traceparent is tracestate read; several header lines are one list.
+    let extracted = this.withTraceparent(context, traceparent, () => getter.get(carrier, TRACESTATE_HEADER));
     const baggage = getter.get(carrier, BAGGAGE_HEADER);
     const baggageHeader = Array.isArray(baggage) ? baggage.join(',') : baggage;
     if (typeof baggageHeader === 'string' && baggageHeader) {
@@ -213,6 +205,20 @@ export class W3CPropagator implements TextMapPropagator {
       if (Object.keys(entries).length > 0) extracted = propagation.setBaggage(extracted, propagation.createBaggage(entries));
     }
     return extracted;
+  }
+
+  /**
+   * `context` with the span context of a `traceparent` value (and of `tracestate`, read
+   * only when that is valid), or `context` as it was when the value is not valid.
+   */
+  withTraceparent(context: Context, traceparent: unknown, tracestate?: () => string | string[] | undefined): Context {
+    const spanContext = typeof traceparent === 'string' ? parseTraceparent(trimOws(traceparent)) : undefined;
+    if (spanContext === undefined) return context;
+    const state = tracestate?.();
+    const traceState = typeof state === 'string' || Array.isArray(state) ? W3CTraceState.parse(state) : undefined;
+    if (traceState) spanContext.traceState = traceState;
+    if (this.#inProcess) spanContext.isRemote = false;
+    return trace.setSpanContext(context, spanContext);
   }
 
   fields(): string[] {

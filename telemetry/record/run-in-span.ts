@@ -29,6 +29,9 @@ export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
 export function runInSpan<T>(record: boolean, name: string, kind: SpanKind, parent: Context, attributes: Attributes, fn: () => T): T {
   if (!record || !tracingOn()) return context.with(parent, fn);
   const span = runtimeTracer().startSpan(name, { kind, attributes }, parent);
+  // Under an unsampled parent the tracer passes the parent's context on: nothing to end,
+  // and the parent's context serves as it is.
+  if (!span.isRecording() && span.spanContext() === trace.getSpanContext(parent)) return context.with(parent, fn);
   let result: T;
   try {
     result = context.with(trace.setSpan(parent, span), fn);
