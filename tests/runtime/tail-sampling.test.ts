@@ -5,6 +5,8 @@
  */
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { TaskSupervisor, startGenServer, startTelemetry, taskRef, type GenServer, type TailSamplingOptions, type Telemetry } from '../../dist';
+import { join } from 'node:path';
+import type HighThroughputWorker from '../../dist/examples/high-throughput-server';
 import type Counter from '../../dist/tests/fixtures/counter-server';
 import type * as Tasks from '../../dist/tests/fixtures/tasks';
 import { fixturePath } from '../../dist/tests/support/fixtures';
@@ -58,6 +60,27 @@ it('exports the whole trace of a request whose task failed on a pool thread, and
   // (The 21st dropped trace is the counter's start: its init span is a trace of its own.)
   expect(telemetry.stats.tailSampling).toMatchObject({ tracesKept: 1, tracesDropped: 21 });
   expect(healthy.every((traceId) => !exported.has(traceId))).toBe(true);
+});
+
+it('keeps the trace of a call answered normally whose failure stayed in the process\'s thread (its spans ride the reply)', async () => {
+  await start({ keepRatio: 0 });
+  const worker = await startGenServer<typeof HighThroughputWorker>(join(__dirname, '..', '..', 'dist', 'examples', 'high-throughput-server.js'), undefined);
+  try {
+    const rejected: string[] = [];
+    for (let index = 0; index < 100; index++) {
+      const data = index % 50 === 49 ? -index : index;
+      await trace.getTracer('test').startActiveSpan('request', async (span) => {
+        if ((await worker.call({ type: 'process', data })) === 'rejected') rejected.push(span.spanContext().traceId);
+        span.end();
+      });
+    }
+    await telemetry.forceFlush();
+    expect(rejected).toHaveLength(2);
+    expect(new Set(receiver.named('request').map((span) => span.traceId))).toEqual(new Set(rejected));
+    expect(receiver.named('worker.process').every((span) => span.status.code === 'ERROR')).toBe(true);
+  } finally {
+    await worker.stop();
+  }
 });
 
 it('keeps a trace that ran longer than keepSlowerThanMs', async () => {
