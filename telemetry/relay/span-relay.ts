@@ -1,6 +1,6 @@
 import { diag } from '../../propagation/opentelemetry';
 import type { DownstreamLink, SpanOutbox, UpstreamLink } from '../../protocol/span-outbox';
-import { isEncoded, joinEncoded, markOfPacket, packetSize, type EncodedSpans, type SpanPacket, type WireSpan } from '../../protocol/span-packet';
+import { isEncoded, isPacked, joinEncoded, markOfPacket, packSpan, unpackSpan, type EncodedSpans, type SpanPacket, type WireSpan } from '../../protocol/span-packet';
 
 /** How a relay is set up. */
 export interface SpanRelayOptions {
@@ -8,7 +8,7 @@ export interface SpanRelayOptions {
    * Where spans end up in the thread that exports them (the main thread). Without it,
    * the relay holds spans for the thread above.
    */
-  readonly deliver?: (spans: SpanPacket) => void;
+  readonly deliver?: (spans: DeliveredSpans) => void;
   /** Spans held for the thread above before new ones are dropped (and counted). */
   readonly maxPending?: number;
   /** How long spans wait for a reply to ride on before they are sent on their own. */
@@ -18,6 +18,9 @@ export interface SpanRelayOptions {
   /** Spans that wait before a reply carries them (`takeBatch`); 1: every reply carries what there is. */
   readonly rideBatch?: number;
 }
+
+/** What reaches the exporting thread's pipeline: spans as objects, or encoded by the threads that recorded them. */
+export type DeliveredSpans = readonly WireSpan[] | EncodedSpans;
 
 /** Spans a thread holds for the thread above before new ones are dropped. */
 export const DEFAULT_MAX_PENDING = 4096;
@@ -46,7 +49,7 @@ const SEND_NOW_THRESHOLD = 256;
  * replies carry them in batches (`rideBatch`).
  */
 export class SpanRelay implements SpanOutbox {
-  readonly #deliver: ((spans: SpanPacket) => void) | undefined;
+  readonly #deliver: ((spans: DeliveredSpans) => void) | undefined;
   readonly #maxPending: number;
   readonly #sendDelayMs: number;
   readonly #encode: ((spans: readonly WireSpan[]) => string) | undefined;
@@ -74,11 +77,12 @@ export class SpanRelay implements SpanOutbox {
   }
 
   /** Takes ended spans, recorded here or arrived from a thread below. */
-  accept(spans: SpanPacket): void {
-    const size = packetSize(spans);
+  accept(packet: SpanPacket): void {
+    let spans = isPacked(packet) ? packet.packed.map(unpackSpan) : packet;
+    const size = isEncoded(spans) ? spans.count : spans.length;
     if (size === 0) return;
     if (this.#deliver) {
-      this.#deliver(isEncoded(spans) ? spans : [...spans]);
+      this.#deliver(isEncoded(spans) || spans !== packet ? spans : [...spans]);
       return;
     }
     if (this.#pendingCount + size > this.#maxPending) {
@@ -109,7 +113,7 @@ export class SpanRelay implements SpanOutbox {
     this.#pending = [];
     this.#pendingEncoded = [];
     this.#pendingCount = 0;
-    if (this.#encode === undefined) return spans;
+    if (this.#encode === undefined) return { packed: spans.map(packSpan) };
     if (spans.length > 0) encoded.push({ otlp: this.#encode(spans), count: spans.length, mark: markOfPacket(spans)! });
     return joinEncoded(encoded);
   }

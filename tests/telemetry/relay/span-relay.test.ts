@@ -5,7 +5,7 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { encodeScopeSpans, encodeTraceExportRequest } from '../../../dist/telemetry/export/otlp-encoder';
-import { isEncoded, type EncodedSpans, type SpanPacket } from '../../../dist/protocol/span-packet';
+import { isEncoded, isPacked, markOfPacket, type EncodedSpans, type SpanPacket } from '../../../dist/protocol/span-packet';
 import { SpanRelay } from '../../../dist/telemetry/relay/span-relay';
 import type { WireSpan } from '../../../dist/protocol/span-packet';
 import { decodeExportTraceServiceRequest } from '../../../dist/tests/support/otlp-receiver';
@@ -57,11 +57,16 @@ it('joins packets encoded below with its own spans, in order', () => {
   expect(names(packet)).toEqual(['below@relay-test', 'here@relay-test']);
 });
 
-it('keeps spans as objects without an encoder', () => {
+it('packs spans flat without an encoder, and the exporting thread\'s relay delivers them as they were', () => {
   const relay = new SpanRelay();
-  relay.accept([wireSpan('plain')]);
-  const packet = relay.take();
-  expect(Array.isArray(packet) && packet.map((span) => span.name)).toEqual(['plain']);
+  const spans = [wireSpan('plain'), wireSpan('failed', true)];
+  relay.accept(spans);
+  const packet = relay.take()!;
+  expect(isPacked(packet)).toBe(true);
+  expect(markOfPacket(packet)).toEqual({ traceId: spans[1]!.context.traceId, spanId: spans[1]!.context.spanId, traceFlags: 1, failed: true });
+  const delivered: unknown[] = [];
+  new SpanRelay({ deliver: (arrived) => delivered.push(arrived) }).accept(packet);
+  expect(delivered).toEqual([spans]);
 });
 
 it('drops past maxPending and counts it: objects one by one, an encoded packet whole', () => {
