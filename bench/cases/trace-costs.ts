@@ -2,7 +2,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { context, type Span } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { openTrace, stampTrace } from '../../protocol/stamp';
-import type { EncodedSpans, WireSpan } from '../../protocol/span-packet';
+import { packSpan, type EncodedSpans, type WireSpan } from '../../protocol/span-packet';
 import { encodeScopeSpans } from '../../telemetry/export/otlp-encoder';
 import { OtlpSpanExporter } from '../../telemetry/export/otlp-exporter';
 import { ATTR_MAILBOX_DEPTH, ATTR_MAILBOX_WAIT_MS, ATTR_MESSAGE_KIND, ATTR_PID, ATTR_PROCESS_NAME } from '../../telemetry/record/attributes';
@@ -84,7 +84,8 @@ export async function traceCostCases(report: Report, config: BenchConfig, collec
     const plainReply = await postAndReceive(reply, runs);
     add('message: a request, stamped, over a plain one', (await postAndReceive({ ...request, ...stamp }, runs)) - plainRequest);
     add('message: a reply carrying one encoded span, over a plain one', (await postAndReceive({ ...reply, spans: packet }, runs)) - plainReply);
-    add('message: a reply carrying one span as an object, over a plain one', (await postAndReceive({ ...reply, spans: [one] }, runs)) - plainReply);
+    add('message: a reply carrying one span packed, over a plain one', (await postAndReceive({ ...reply, spans: { packed: [packSpan(one)] } }, runs)) - plainReply);
+    add('message: a reply carrying one span as an object graph, over a plain one', (await postAndReceive({ ...reply, spans: [one] }, runs)) - plainReply);
   }
   measured['export: OTLP/HTTP to the loopback collector, CPU per span'] = await exportCpuPerSpan(collectorUrl, packet, config.repetitions);
   for (const [id, values] of Object.entries(measured)) report.add({ id: `cost: ${id}`, unit: 'µs', ...summarize(values) });
