@@ -2,9 +2,10 @@ import { MessageChannel } from 'node:worker_threads';
 import { context, type Span } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { openTrace, stampTrace } from '../../protocol/stamp';
-import { packSpan, type EncodedSpans, type WireSpan } from '../../protocol/span-packet';
+import { packSpan, unpackSpan, type EncodedSpans, type WireSpan } from '../../protocol/span-packet';
 import { encodeScopeSpans } from '../../telemetry/export/otlp-encoder';
 import { OtlpSpanExporter } from '../../telemetry/export/otlp-exporter';
+import { fromWireSpan } from '../../telemetry/export/readable-span';
 import { ATTR_MAILBOX_DEPTH, ATTR_MAILBOX_WAIT_MS, ATTR_MESSAGE_KIND, ATTR_PID, ATTR_PROCESS_NAME } from '../../telemetry/record/attributes';
 import { createClockAnchor } from '../../telemetry/record/shared-clock';
 import { WireTracerProvider } from '../../telemetry/record/wire-tracer';
@@ -65,6 +66,7 @@ export async function traceCostCases(report: Report, config: BenchConfig, collec
   const one = spans.at(-1)!;
   const batch = Array.from({ length: 64 }, () => one);
   const packet: EncodedSpans = { otlp: encodeScopeSpans([one]), count: 1, mark: { traceId: one.context.traceId, spanId: one.context.spanId, traceFlags: 1, failed: false } };
+  const resource = resourceFromAttributes({ 'service.name': 'worker-otp-bench' });
   const reply = { type: 'reply', pid: 0, ref: 1, value: { type: 'echo', value: 1 } };
   const request = { type: 'call', pid: 0, ref: 1, message: { type: 'echo', value: 1 } };
 
@@ -79,6 +81,8 @@ export async function traceCostCases(report: Report, config: BenchConfig, collec
     add('context: inject (stamp a message)', perRun(runs, () => stampTrace(root)));
     add('context: extract (open a message)', perRun(runs, () => openTrace(stamp)));
     add('encode: one span alone', perRun(runs, () => encodeScopeSpans([one])));
+    add('pack and unpack one span (unencoded crossing)', perRun(runs, () => unpackSpan(packSpan(one))));
+    add('library mode: rebuild a worker span as the SDK\'s ReadableSpan', perRun(runs, () => fromWireSpan(one, resource)));
     add('encode: per span, 64 at a time', perRun(runs / 64, () => encodeScopeSpans(batch)) / 64);
     const plainRequest = await postAndReceive(request, runs);
     const plainReply = await postAndReceive(reply, runs);
