@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import type { ReceiverBehaviour } from '../tests/support/otlp-receiver';
+import { keepOffMeasuredCore } from './pinning';
 
 /** The receiver process, seen from the benchmark. */
 export interface Collector {
@@ -14,6 +15,7 @@ export interface Collector {
 export async function startCollector(behaviour: ReceiverBehaviour = {}): Promise<Collector> {
   const child: ChildProcess = fork(join(__dirname, 'receiver-process.js'), [JSON.stringify(behaviour)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const [first] = (await once(child, 'message')) as [{ url: string }];
+  keepOffMeasuredCore(child.pid!);
   return {
     url: first.url,
     count: async (name) => {

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { BenchConfig } from '../config';
 import type { PinnedLabel } from '../pinned-latency';
+import { canPin } from '../pinning';
 import type { CaseResult, Report } from '../report';
 import { quantile, summarize } from '../stats';
 import { genServerSubject, latencies, oneWayThroughput, pipelined, rawSubject, type CallSubject } from '../subjects';
@@ -57,11 +58,6 @@ async function freshLatencies(config: BenchConfig): Promise<[number[][], number[
   return [raw, ours];
 }
 
-/** Whether `taskset` can put a process on one core here (util-linux on Linux). */
-export const canPin = (() => {
-  let answer: boolean | undefined;
-  return () => (answer ??= spawnSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' }).status === 0);
-})();
 
 /** Latencies measured by a child process pinned to one core (see pinned-latency.ts), by subject. */
 export function pinnedSamples(config: BenchConfig, label: PinnedLabel, collectorUrl: string | undefined): Record<string, number[][]> {

@@ -1,7 +1,8 @@
 import type { BenchConfig } from '../config';
 import type { CaseResult, Report } from '../report';
 import { comlinkSubject, genServerSubject, latencies, pipelined, rawSubject, type CallSubject } from '../subjects';
-import { alternate, canPin, latencyCase, pinnedSamples, rateCase } from './calls';
+import { canPin } from '../pinning';
+import { alternate, latencyCase, pinnedSamples, rateCase } from './calls';
 
 const SUBJECTS = ['raw', 'ours', 'comlink', 'comlinkTraced'] as const;
 type SubjectName = (typeof SUBJECTS)[number];
