@@ -92,14 +92,10 @@ export function isPacked<T extends object>(value: T | PackedSpans): value is Pac
   return Array.isArray((value as Partial<PackedSpans>).packed);
 }
 
-export function packetSize(packet: SpanPacket): number {
-  return isEncoded(packet) ? packet.count : isPacked(packet) ? packet.packed.length : packet.length;
-}
-
 /*
  * A packed span, by position: name, kind, traceId, spanId, traceFlags, traceState, the
  * parent's traceId, spanId, traceFlags, traceState and isRemote (undefined without a
- * parent), start and end (seconds, nanoseconds), status code and message, the attributes
+ * parent), start and end (seconds, nanoseconds), status message and code, the attributes
  * as one flat key, value, key, value list, events and links (undefined when none), the
  * three dropped counts, and the scope's name, version and schemaUrl.
  */

@@ -66,7 +66,7 @@ function toHrTime(time: TimeInput): HrTime {
 }
 
 /**
- * A span born in the shape it travels in (see `span-wire.ts`): when it ends it goes
+ * A span born in the shape it travels in (see `protocol/span-packet.ts`): when it ends it goes
  * straight to the thread's relay, towards the export pipeline in the main thread.
  */
 class RecordingSpan implements Span {
