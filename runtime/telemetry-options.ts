@@ -161,6 +161,10 @@ export function resolveTelemetryOptions(options: TelemetryOptions = {}): Resolve
   if (tailSampling && options.sampler !== undefined && options.sampler.name !== 'always_on') {
     throw new TypeError(`worker-otp telemetry: options.tailSampling decides after a trace has ended, so every span is recorded: leave options.sampler out (or always_on); got ${options.sampler.name}`);
   }
+  const envSampler = env.OTEL_TRACES_SAMPLER?.trim().toLowerCase();
+  if (tailSampling && envSampler && envSampler !== 'always_on' && envSampler !== 'parentbased_always_on') {
+    reportConfigProblem(`worker-otp telemetry: OTEL_TRACES_SAMPLER=${envSampler} is ignored: options.tailSampling records every span and decides once a trace has ended`);
+  }
   return {
     disabled: options.disabled ?? disabledFromEnv(env),
     serviceName: options.serviceName ?? (env.OTEL_SERVICE_NAME?.trim() || undefined),

@@ -46,6 +46,18 @@ describe('resolveTelemetryOptions', () => {
     expect(run.stderr.match(/OTEL_EXPORTER_OTLP_PROTOCOL=carrier-pigeon is not an OTLP protocol/g)).toHaveLength(1);
   });
 
+  it('records every span with tail sampling, saying on stderr that OTEL_TRACES_SAMPLER is ignored', () => {
+    const script = `
+      const { resolveTelemetryOptions } = require(${JSON.stringify(join(__dirname, '..', '..', 'dist', 'runtime', 'telemetry-options.js'))});
+      const tail = resolveTelemetryOptions({ env: { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' }, tailSampling: {} });
+      const quiet = resolveTelemetryOptions({ env: { OTEL_TRACES_SAMPLER: 'always_on' }, tailSampling: {} });
+      console.log(JSON.stringify([tail.sampler, quiet.sampler]));`;
+    const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(run.stdout)).toEqual([{ name: 'always_on' }, { name: 'always_on' }]);
+    expect(run.stderr.match(/OTEL_TRACES_SAMPLER=traceidratio is ignored: options\.tailSampling records every span/g)).toHaveLength(1);
+    expect(run.stderr).not.toMatch(/OTEL_TRACES_SAMPLER=always_on/);
+  });
+
   it('exports over OTLP to OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces', () => {
     const resolved = resolveTelemetryOptions({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' } });
     expect(resolved.exporter).toBe('otlp');
