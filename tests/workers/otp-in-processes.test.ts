@@ -92,8 +92,10 @@ describe('links', () => {
   it('a linked child\'s normal exit leaves a parent that does not trap exits running', async () => {
     const parent = await startParent();
     const child = (await parent.call({ type: 'spawn', module: COUNTER, options: { link: true } })) as number;
+    // Monitored first: once the reply is in, the child may already be gone.
+    const childExit = new Promise((resolve) => monitor(makePid(child), resolve));
     await expect(call(makePid(child), { type: 'stop', reason: 'normal', reply: 'done' })).resolves.toBe('done');
-    await new Promise((resolve) => monitor(makePid(child), resolve));
+    await childExit;
     await expect(parent.call({ type: 'infos' })).resolves.toEqual([]);
     expect(parent.alive).toBe(true);
   });
