@@ -197,7 +197,7 @@ export class W3CPropagator implements TextMapPropagator {
   extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
     const traceparent = singleValue(getter.get(carrier, TRACEPARENT_HEADER));
     // Only with a valid traceparent is tracestate read; several header lines are one list.
-    let extracted = this.withTraceparent(context, traceparent, () => getter.get(carrier, TRACESTATE_HEADER));
+    let extracted = this.withTraceparent(context, traceparent, getter.get(carrier, TRACESTATE_HEADER));
     const baggage = getter.get(carrier, BAGGAGE_HEADER);
     const baggageHeader = Array.isArray(baggage) ? baggage.join(',') : baggage;
     if (typeof baggageHeader === 'string' && baggageHeader) {
@@ -211,11 +211,10 @@ export class W3CPropagator implements TextMapPropagator {
    * `context` with the span context of a `traceparent` value (and of `tracestate`, read
    * only when that is valid), or `context` as it was when the value is not valid.
    */
-  withTraceparent(context: Context, traceparent: unknown, tracestate?: () => string | string[] | undefined): Context {
+  withTraceparent(context: Context, traceparent: unknown, tracestate?: unknown): Context {
     const spanContext = typeof traceparent === 'string' ? parseTraceparent(trimOws(traceparent)) : undefined;
     if (spanContext === undefined) return context;
-    const state = tracestate?.();
-    const traceState = typeof state === 'string' || Array.isArray(state) ? W3CTraceState.parse(state) : undefined;
+    const traceState = typeof tracestate === 'string' || Array.isArray(tracestate) ? W3CTraceState.parse(tracestate) : undefined;
     if (traceState) spanContext.traceState = traceState;
     if (this.#inProcess) spanContext.isRemote = false;
     return trace.setSpanContext(context, spanContext);

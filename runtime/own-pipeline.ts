@@ -91,7 +91,7 @@ export function startOwnPipeline(options: ResolvedTelemetryOptions, memory: Memo
     deliver: (spans) => {
       if (isEncoded(spans)) queue?.enqueue([spans]);
       else if (tail) for (const span of spans) tail.admit(span, () => queue!.enqueue([toQueue(span)]));
-      else queue?.enqueue(spans.map(toQueue));
+      else queue?.enqueue(exportsWireSpans ? spans : spans.map(toQueue));
     },
   });
   const uninstall = installGlobalTelemetry(provider);

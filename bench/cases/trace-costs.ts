@@ -10,6 +10,7 @@ import { ATTR_MAILBOX_DEPTH, ATTR_MAILBOX_WAIT_MS, ATTR_MESSAGE_KIND, ATTR_PID, 
 import { createClockAnchor } from '../../telemetry/record/shared-clock';
 import { WireTracerProvider } from '../../telemetry/record/wire-tracer';
 import { SpanRelay } from '../../telemetry/relay/span-relay';
+import type { SdkResource } from '../../telemetry/sdk-types';
 import type { BenchConfig } from '../config';
 import type { Report } from '../report';
 import { summarize } from '../stats';
@@ -91,13 +92,13 @@ export async function traceCostCases(report: Report, config: BenchConfig, collec
     add('message: a reply carrying one span packed, over a plain one', (await postAndReceive({ ...reply, spans: { packed: [packSpan(one)] } }, runs)) - plainReply);
     add('message: a reply carrying one span as an object graph, over a plain one', (await postAndReceive({ ...reply, spans: [one] }, runs)) - plainReply);
   }
-  measured['export: OTLP/HTTP to the loopback collector, CPU per span'] = await exportCpuPerSpan(collectorUrl, packet, config.repetitions);
+  measured['export: OTLP/HTTP to the loopback collector, CPU per span'] = await exportCpuPerSpan(collectorUrl, resource, packet, config.repetitions);
   for (const [id, values] of Object.entries(measured)) report.add({ id: `cost: ${id}`, unit: 'µs', ...summarize(values) });
 }
 
 /** This process's CPU per span for export requests of 512 encoded spans, sent one after another: 10 requests per repetition. */
-async function exportCpuPerSpan(url: string, packet: EncodedSpans, repetitions: number): Promise<number[]> {
-  const exporter = new OtlpSpanExporter({ url, timeoutMillis: 10_000, resource: resourceFromAttributes({ 'service.name': 'worker-otp-bench' }) });
+async function exportCpuPerSpan(url: string, resource: SdkResource, packet: EncodedSpans, repetitions: number): Promise<number[]> {
+  const exporter = new OtlpSpanExporter({ url, timeoutMillis: 10_000, resource });
   const batch = Array.from({ length: 512 }, () => packet);
   const send = () => new Promise<void>((resolve) => exporter.export(batch, () => resolve()));
   try {

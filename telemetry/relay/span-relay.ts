@@ -82,7 +82,7 @@ export class SpanRelay implements SpanOutbox {
     const size = isEncoded(spans) ? spans.count : spans.length;
     if (size === 0) return;
     if (this.#deliver) {
-      this.#deliver(isEncoded(spans) || spans !== packet ? spans : [...spans]);
+      this.#deliver(spans);
       return;
     }
     if (this.#pendingCount + size > this.#maxPending) {

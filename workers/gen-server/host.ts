@@ -150,11 +150,11 @@ class GenServerHost {
   }
 
   /**
-   * Posts to the main thread with the spans this thread holds (a reply: in batches),
-   * moving `transfer`. Throws PayloadNotCloneableError, keeping the spans.
+   * Posts to the main thread with the spans this thread holds (`batched`: a reply, which
+   * carries them in batches), moving `transfer`. Throws PayloadNotCloneableError, keeping the spans.
    */
-  #post(message: FromProcess | SpanFields, what = 'message', transfer?: readonly TransferListItem[]): void {
-    postWithSpans(this.#port, message, what, transfer, what === 'reply');
+  #post(message: FromProcess | SpanFields, what = 'message', transfer?: readonly TransferListItem[], batched = false): void {
+    postWithSpans(this.#port, message, what, transfer, batched);
   }
 
   #receive(message: ToProcess): void {
@@ -278,7 +278,7 @@ class GenServerHost {
   #answer(pid: number, ref: number, value: unknown): void {
     try {
       const transfer = takeTransfer(value);
-      this.#post(envelope.replyOut(pid, ref, value, transfer), 'reply', transfer);
+      this.#post(envelope.replyOut(pid, ref, value, transfer), 'reply', transfer, true);
     } catch (error) {
       // The caller learns why; the process goes on serving.
       this.#post(envelope.replyFailed(pid, ref, toWireError(error)));

@@ -74,19 +74,7 @@ export class Outbound {
     if (to === this.#sender.pid || to === this.#sender.name) return Promise.reject(ProcessContextError.callsItself(this.#sender.label()));
     const timeoutMs = validateTimeout(options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, 'options.timeoutMs');
     const span = this.#clientSpan('call', to);
-    return new Promise<unknown>((resolve, reject) => {
-      const call = new ClientCall(to, span, resolve, reject);
-      const ref = this.#calls.add(call);
-      try {
-        const transfer = takeTransfer(message);
-        this.#sender.post(envelope.routedCall(to, ref, message, stampTrace(span), transfer), 'call request', transfer);
-      } catch (error) {
-        this.#calls.drop(ref);
-        call.reject(error as Error);
-        return;
-      }
-      this.#calls.arm(ref, call, timeoutMs);
-    });
+    return this.#await(to, span, timeoutMs, message, (ref, transfer) => this.#sender.post(envelope.routedCall(to, ref, message, stampTrace(span), transfer), 'call request', transfer));
   }
 
   /**
@@ -95,18 +83,25 @@ export class Outbound {
    * request, within the deadlines of the operation itself (a start's timeout, a stop's).
    */
   request(op: string, args: unknown): Promise<unknown> {
+    return this.#await(0, undefined, Infinity, args, (ref, transfer) => this.#sender.post(envelope.runtimeRequest(ref, op, args, stampTrace(), transfer), `${op} request`, transfer));
+  }
+
+  /**
+   * Books a call to `callee`, sends it with `post` (its payload's moves taken), and waits for
+   * the answer within `timeoutMs`; a `post` that throws rejects at once, nothing booked.
+   */
+  #await(callee: WireProcessRef, span: Span | undefined, timeoutMs: number, payload: unknown, post: (ref: number, transfer: TransferListItem[] | undefined) => void): Promise<unknown> {
     return new Promise<unknown>((resolve, reject) => {
-      const call = new ClientCall(0, undefined, resolve, reject);
+      const call = new ClientCall(callee, span, resolve, reject);
       const ref = this.#calls.add(call);
       try {
-        const transfer = takeTransfer(args);
-        this.#sender.post(envelope.runtimeRequest(ref, op, args, stampTrace(), transfer), `${op} request`, transfer);
+        post(ref, takeTransfer(payload));
       } catch (error) {
         this.#calls.drop(ref);
         call.reject(error as Error);
         return;
       }
-      this.#calls.arm(ref, call, Infinity);
+      this.#calls.arm(ref, call, timeoutMs);
     });
   }
 
