@@ -42,7 +42,8 @@ export type {
 } from './protocol/gen-server-definition';
 export { makePid } from './protocol/pid';
 export { move } from './protocol/move';
-export type { Pid, ProcessRef } from './protocol/pid';
+export type { Pid, ProcessRef, Address } from './protocol/pid';
+export type { RemoteRef, NodeName, GlobalName } from './protocol/remote-ref';
 export type { RegisteredNames, RegisteredName } from './protocol/registered-names';
 export type { ExitMessage, DownMessage, MonitorRef } from './protocol/system-messages';
 export { groups } from './runtime/groups';
@@ -121,6 +122,7 @@ export {
   TaskExitError,
   TaskQueueFullError,
   TaskModuleError,
+  ClusterError,
   TelemetryAlreadyStartedError,
   TelemetryConflictError,
   FlushTimeoutError,
@@ -128,7 +130,7 @@ export {
   describeExitReason,
   formatPid,
 } from './errors';
-export type { ExitReason, StopReason, StopDetail, ProcessLabel, StartErrorCode, SupervisorErrorCode, TaskCancelledBy, TaskModuleErrorCode } from './errors';
+export type { ExitReason, StopReason, StopDetail, ProcessLabel, ClusterErrorCode, StartErrorCode, SupervisorErrorCode, TaskCancelledBy, TaskModuleErrorCode } from './errors';
 export { WorkerSpanProcessor } from './telemetry/bridge/worker-span-processor';
 export { TailSamplingSpanProcessor } from './telemetry/export/tail-sampling-processor';
 export type { TailSamplingOptions, TailSamplingStats } from './telemetry/export/tail-decisions';

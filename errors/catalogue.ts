@@ -117,9 +117,15 @@ export class MailboxFullError extends WorkerOtpError<'ERR_MAILBOX_FULL'> {
 /** A process name is already taken by a running process. */
 export class NameAlreadyRegisteredError extends WorkerOtpError<'ERR_NAME_TAKEN'> {
   readonly processName: string;
-  constructor(processName: string, holder: number) {
-    super('ERR_NAME_TAKEN', `worker-otp: the name ${processName} is already registered to ${formatPid(holder)}; stop it first or choose another name`);
+  /** The node of the holder, for a cluster-wide name. */
+  readonly node: string | undefined;
+  constructor(processName: string, holder: number, node?: string) {
+    super(
+      'ERR_NAME_TAKEN',
+      `worker-otp: the name ${processName} is already registered to ${formatPid(holder)}${node === undefined ? '' : ` on node ${node}`}; stop it first or choose another name`,
+    );
     this.processName = processName;
+    this.node = node;
   }
 }
 
@@ -326,13 +332,19 @@ export class TaskSupervisorClosedError extends WorkerOtpError<'ERR_TASK_SUPERVIS
  * it produced no result. The pool replaces the thread for the next task.
  */
 export class TaskExitError extends WorkerOtpError<'ERR_TASK_EXIT'> {
-  constructor(task: string, cause: unknown) {
+  /** The node that ran the task and went down, for a task of a cluster pool. */
+  readonly node: string | undefined;
+  constructor(task: string, cause: unknown, node?: string) {
     super(
       'ERR_TASK_EXIT',
-      `worker-otp task ${task}: its thread died before returning (${messageOf(cause)}); ` +
-        'an error thrown asynchronously outside the task\'s promise chain, process.exit() or the heap limit ends a thread',
+      node === undefined
+        ? `worker-otp task ${task}: its thread died before returning (${messageOf(cause)}); ` +
+            'an error thrown asynchronously outside the task\'s promise chain, process.exit() or the heap limit ends a thread'
+        : `worker-otp task ${task}: node ${node}, which ran it, went down before returning (${messageOf(cause)}); ` +
+            'it may have run in part. A durable pool would run it again on another node',
       { cause },
     );
+    this.node = node;
   }
 }
 
@@ -364,6 +376,80 @@ export class TaskModuleError extends WorkerOtpError<TaskModuleErrorCode> {
     return new TaskModuleError(
       'ERR_TASK_EXPORT_NOT_FOUND',
       `${modulePath} has no exported function ${exportName} (found ${functions.length ? functions.join(', ') : 'none'})`,
+    );
+  }
+}
+
+/** Why a cluster operation failed. */
+export type ClusterErrorCode =
+  | 'ERR_NATS_NOT_INSTALLED'
+  | 'ERR_NOT_A_NODE'
+  | 'ERR_NODE_NAME_TAKEN'
+  | 'ERR_NODE_CONNECT'
+  | 'ERR_NODE_STOPPED'
+  | 'ERR_ALREADY_A_NODE'
+  | 'ERR_CLUSTER_NAME'
+  | 'ERR_JETSTREAM_UNAVAILABLE'
+  | 'ERR_TASK_DELIVERY_LIMIT';
+
+/**
+ * A cluster operation failed: the NATS client is not installed, this program is not a
+ * node, a node name is taken or invalid, the servers cannot be reached, JetStream is off
+ * (global names and durable pools need it), or a durable task ran out of deliveries.
+ */
+export class ClusterError extends WorkerOtpError<ClusterErrorCode> {
+  constructor(code: ClusterErrorCode, message: string, cause?: unknown) {
+    super(code, `worker-otp cluster: ${message}`, { cause });
+  }
+
+  static natsNotInstalled(cause: unknown): ClusterError {
+    return new ClusterError(
+      'ERR_NATS_NOT_INSTALLED',
+      'clusters run on NATS through its official client, which is not installed: npm install @nats-io/transport-node @nats-io/jetstream @nats-io/kv',
+      cause,
+    );
+  }
+
+  static notANode(target: string): ClusterError {
+    return new ClusterError('ERR_NOT_A_NODE', `${target} is on another node, and this program is not a node; call startNode({ name, servers }) first`);
+  }
+
+  static nodeNameTaken(node: string): ClusterError {
+    return new ClusterError('ERR_NODE_NAME_TAKEN', `a running node is already named ${node}; give each program its own node name`);
+  }
+
+  static connect(servers: string, cause: unknown): ClusterError {
+    return new ClusterError('ERR_NODE_CONNECT', `could not reach the NATS servers ${servers} (${messageOf(cause)}); start nats-server, or pass the right servers`, cause);
+  }
+
+  static alreadyANode(node: string): ClusterError {
+    return new ClusterError('ERR_ALREADY_A_NODE', `this program is node ${node} already; a program is one node: stop() it before starting another`);
+  }
+
+  static nodeStopped(node: string): ClusterError {
+    return new ClusterError('ERR_NODE_STOPPED', `node ${node} has stopped; start a new node`);
+  }
+
+  static badName(what: string, value: unknown): ClusterError {
+    return new ClusterError(
+      'ERR_CLUSTER_NAME',
+      `${what} must be 1 to 64 characters of letters, digits, '_' and '-' (it becomes part of NATS subjects and keys); got ${describeValue(value)}`,
+    );
+  }
+
+  static jetStreamUnavailable(feature: string, cause: unknown): ClusterError {
+    return new ClusterError(
+      'ERR_JETSTREAM_UNAVAILABLE',
+      `${feature} needs JetStream, which the NATS server does not offer (${messageOf(cause)}); run nats-server with -js (JetStream enabled)`,
+      cause,
+    );
+  }
+
+  static deliveryLimit(task: string, deliveries: number): ClusterError {
+    return new ClusterError(
+      'ERR_TASK_DELIVERY_LIMIT',
+      `durable task ${task} was delivered ${deliveries} times and never finished (each node that took it died or left); it was dropped. ` +
+        'Look for what kills the nodes, or raise deliveryLimit',
     );
   }
 }

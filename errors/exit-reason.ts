@@ -14,6 +14,8 @@ import { fromWireError, toWireError, type WireError } from './error-wire';
  * - `out_of_memory`: its thread hit its `resourceLimits`.
  * - `stop`: a callback asked to stop with a reason of its own (an abnormal exit).
  * - `noproc`: there was no such process to link to or monitor (OTP's `noproc`).
+ * - `noconnection`: the process ran on another node, which went down or left the cluster
+ *   (OTP's `noconnection`); `node` names it.
  */
 export type ExitReason =
   | { readonly type: 'normal' }
@@ -22,7 +24,8 @@ export type ExitReason =
   | { readonly type: 'error'; readonly error: Error }
   | { readonly type: 'out_of_memory' }
   | { readonly type: 'stop'; readonly detail: unknown }
-  | { readonly type: 'noproc' };
+  | { readonly type: 'noproc' }
+  | { readonly type: 'noconnection'; readonly node: string };
 
 /** Plain data a stop reason can be: it crosses threads, so no functions or symbols. */
 export type StopDetail = string | number | boolean | bigint | null | Date | readonly unknown[] | { readonly [key: string]: unknown };
@@ -77,6 +80,8 @@ export function describeExitReason(reason: ExitReason): string {
       return reason.detail === undefined ? 'shutdown' : `shutdown: ${describeValue(reason.detail)}`;
     case 'stop':
       return `stop: ${describeValue(reason.detail)}`;
+    case 'noconnection':
+      return `noconnection: node ${reason.node} is down`;
     default:
       return reason.type;
   }

@@ -22,8 +22,9 @@ export {
   TaskExitError,
   TaskQueueFullError,
   TaskModuleError,
+  ClusterError,
 } from './catalogue';
-export type { StartErrorCode, SupervisorErrorCode, TaskCancelledBy, TaskModuleErrorCode } from './catalogue';
+export type { ClusterErrorCode, StartErrorCode, SupervisorErrorCode, TaskCancelledBy, TaskModuleErrorCode } from './catalogue';
 export { describeValue, describeProcess, formatPid, messageOf } from './describe';
 export type { ProcessLabel } from './describe';
 export { toWireError, fromWireError, isDataCloneError } from './error-wire';

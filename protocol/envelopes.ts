@@ -14,6 +14,7 @@
 import type { TransferListItem } from 'node:worker_threads';
 import type { WireError, WireExitReason } from '../errors';
 import type { WireContext } from '../propagation/trace-carrier';
+import type { RemoteRef } from './remote-ref';
 import type { SpanPacket } from './span-packet';
 
 /** The trace fields of an envelope that starts work. Absent altogether when untraced. */
@@ -37,8 +38,8 @@ export interface SpanFields {
   spans?: SpanPacket;
 }
 
-/** A process as messages name it: its pid number, or its registered name. */
-export type WireProcessRef = number | string;
+/** A process as messages name it: its pid number, its registered name, or a process on another node. */
+export type WireProcessRef = number | string | RemoteRef;
 
 // --- telemetry housekeeping, the same on every link ---
 
@@ -160,6 +161,8 @@ export interface RoutedCallEnvelope extends TraceFields, SpanFields, MoveFields 
   readonly to: WireProcessRef;
   readonly ref: number;
   readonly message: unknown;
+  /** Only to a process on another node: how long the caller waits, which the node passes on. */
+  readonly timeoutMs?: number;
 }
 
 /** A cast or a plain message from this process to another, routed by the main thread. */

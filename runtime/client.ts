@@ -2,21 +2,23 @@
  * The main thread's GenServer client: `call`, `cast`, `send`, `stop`, `kill`, `whereis`,
  * `monitor`, by pid or registered name (OTP's `GenServer` client functions).
  */
-import { context, type Span } from '@opentelemetry/api';
+import { context, trace, type Span } from '@opentelemetry/api';
 import { exitReasonFrom, toWireExitReason, type StopReason } from '../errors';
 import { envelope } from '../protocol/envelopes';
 import { takeTransfer } from '../protocol/move';
-import { makePid, type Pid, type ProcessRef } from '../protocol/pid';
+import { describeRef, makePid, type Address, type Pid, type ProcessRef } from '../protocol/pid';
+import { isRemoteRef, type RemoteRef } from '../protocol/remote-ref';
 import type { NamedCall, NamedCast, NamedInfo, NamedReply, RegisteredName, UnlistedRef } from '../protocol/registered-names';
 import { tracingOn } from '../protocol/span-outbox';
 import { stampTrace } from '../protocol/stamp';
 import { startTimeout, validateTimeout } from '../protocol/timeouts';
-import { ATTR_MESSAGE_KIND, ATTR_PID, ATTR_PROCESS_NAME } from '../telemetry/record/attributes';
+import { ATTR_MESSAGE_KIND, ATTR_PID, ATTR_PROCESS_NAME, ATTR_TARGET } from '../telemetry/record/attributes';
 import { ClientCall } from '../telemetry/record/client-call';
 import { OPERATION_NAMES, SPAN_KINDS, recordFailure } from '../telemetry/record/run-in-span';
 import { runtimeTracer } from '../protocol/runtime-tracer';
 import { MAIN_PID, type ExitListener, type ProcessRecord } from './process-record';
 import { processTable } from './process-table';
+import { remoteDelivery } from './remote-delivery';
 
 /** OTP's default call timeout. */
 export const DEFAULT_CALL_TIMEOUT_MS = 5000;
@@ -48,11 +50,70 @@ function clientSpan(record: ProcessRecord, kind: 'call' | 'cast' | 'info'): Span
  * Rejects, never hangs: `CallTimeoutError` (the process goes on; its late reply is
  * dropped), `NoProcessError`, `ProcessExitError` (the process exited before replying;
  * carries the reason), `PayloadNotCloneableError` or `MailboxFullError` (nothing was sent).
+ *
+ * A process on another cluster node (`{ name, node }`, `{ global: name }`) is called
+ * through this program's node (`startNode` from `worker-otp/cluster`), with the same
+ * errors; a node that goes down mid-call fails it with `ProcessExitError` (reason
+ * `noconnection`).
  */
 export function call<N extends RegisteredName>(target: N, request: NamedCall<N>, options?: CallOptions): Promise<NamedReply<N>>;
 export function call<Reply = unknown, T extends ProcessRef = ProcessRef>(target: UnlistedRef<T>, request: unknown, options?: CallOptions): Promise<Reply>;
-export function call(target: ProcessRef, request: unknown, options?: CallOptions): Promise<unknown> {
+export function call<Reply = unknown>(target: RemoteRef, request: unknown, options?: CallOptions): Promise<Reply>;
+export function call(target: Address, request: unknown, options?: CallOptions): Promise<unknown> {
+  if (isRemoteRef(target)) return callRemote(target, request, options?.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
   return callProcess(target, request, options, DEFAULT_CALL_TIMEOUT_MS);
+}
+
+/** The CLIENT or PRODUCER span of a message to a process on another node. */
+function remoteSpan(target: RemoteRef, kind: 'call' | 'cast' | 'info'): Span | undefined {
+  if (!tracingOn()) return undefined;
+  const label = describeRef(target);
+  return runtimeTracer().startSpan(
+    `${label}.${OPERATION_NAMES[kind].send}`,
+    { kind: SPAN_KINDS[kind].client, attributes: { [ATTR_TARGET]: label, [ATTR_MESSAGE_KIND]: kind } },
+    context.active(),
+  );
+}
+
+function callRemote(target: RemoteRef, request: unknown, timeoutMs: number): Promise<unknown> {
+  let span: Span | undefined;
+  let answer: Promise<unknown>;
+  try {
+    validateTimeout(timeoutMs, 'options.timeoutMs');
+    const delivery = remoteDelivery(target);
+    takeTransfer(request);
+    span = remoteSpan(target, 'call');
+    answer = delivery.call(target, request, timeoutMs, span ? trace.setSpan(context.active(), span) : context.active());
+  } catch (error) {
+    answer = Promise.reject(error);
+  }
+  if (span === undefined) return answer;
+  const callSpan = span;
+  return answer.then(
+    (value) => {
+      callSpan.end();
+      return value;
+    },
+    (error: unknown) => {
+      recordFailure(callSpan, error);
+      callSpan.end();
+      throw error;
+    },
+  );
+}
+
+function sendRemote(kind: 'cast' | 'info', target: RemoteRef, message: unknown): void {
+  const delivery = remoteDelivery(target);
+  takeTransfer(message);
+  const span = remoteSpan(target, kind);
+  try {
+    delivery.send(kind, target, message, span ? trace.setSpan(context.active(), span) : context.active());
+  } catch (error) {
+    if (span) recordFailure(span, error);
+    throw error;
+  } finally {
+    span?.end();
+  }
 }
 
 function isLiveRecord(target: ProcessRef | ProcessRecord): target is ProcessRecord {
@@ -86,7 +147,8 @@ export function callProcess<Reply>(target: ProcessRef | ProcessRecord, request: 
   });
 }
 
-function sendOneWay(kind: 'cast' | 'info', target: ProcessRef, message: unknown): void {
+function sendOneWay(kind: 'cast' | 'info', target: Address, message: unknown): void {
+  if (isRemoteRef(target)) return sendRemote(kind, target, message);
   const record = processTable.registry.require(target);
   const span = clientSpan(record, kind);
   try {
@@ -103,22 +165,25 @@ function sendOneWay(kind: 'cast' | 'info', target: ProcessRef, message: unknown)
 /**
  * Sends a request to a process's `handleCast` without waiting (OTP's `GenServer.cast/2`).
  * Throws `NoProcessError`, `PayloadNotCloneableError` or (a process started with
- * `maxMailbox`) `MailboxFullError` at once; nothing is sent then.
+ * `maxMailbox`) `MailboxFullError` at once; nothing is sent then. To a process on another
+ * node, a cast leaves without confirmation: one to a name no node holds is dropped, as in OTP.
  */
 export function cast<N extends RegisteredName>(target: N, message: NamedCast<N>): void;
 export function cast<T extends ProcessRef>(target: UnlistedRef<T>, message: unknown): void;
-export function cast(target: ProcessRef, message: unknown): void {
+export function cast(target: RemoteRef, message: unknown): void;
+export function cast(target: Address, message: unknown): void {
   sendOneWay('cast', target, message);
 }
 
 /**
  * Sends a plain message to a process's `handleInfo` (OTP's `send/2`). Throws
  * `NoProcessError`, `PayloadNotCloneableError` or `MailboxFullError` at once; nothing is
- * sent then.
+ * sent then. To another node, as `cast`.
  */
 export function send<N extends RegisteredName>(target: N, message: NamedInfo<N>): void;
 export function send<T extends ProcessRef>(target: UnlistedRef<T>, message: unknown): void;
-export function send(target: ProcessRef, message: unknown): void {
+export function send(target: RemoteRef, message: unknown): void;
+export function send(target: Address, message: unknown): void {
   sendOneWay('info', target, message);
 }
 

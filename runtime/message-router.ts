@@ -4,9 +4,11 @@ import { MailboxFullError, NoProcessError, toWireError } from '../errors';
 import { envelope, type RoutedCallEnvelope, type RoutedMessageEnvelope, type ToProcess } from '../protocol/envelopes';
 import type { From } from '../protocol/gen-server-definition';
 import { describeRef } from '../protocol/pid';
-import { post } from '../protocol/stamp';
+import { isRemoteRef, type RemoteRef } from '../protocol/remote-ref';
+import { openTrace, post } from '../protocol/stamp';
 import { callKey, type ProcessRecord } from './process-record';
 import type { ProcessRegistry } from './process-registry';
+import { remoteDelivery } from './remote-delivery';
 
 /** What answers a call from one process to another: its value, or why it failed. */
 export type CallAnswer = { readonly value: unknown } | { readonly error: Error };
@@ -48,6 +50,7 @@ export class MessageRouter {
 
   /** Forwards what process `sender` sent to another process. */
   route(sender: ProcessRecord, message: RoutedCallEnvelope | RoutedMessageEnvelope): void {
+    if (isRemoteRef(message.to)) return this.#routeRemote(sender, message, message.to);
     const target = this.#registry.resolve(message.to);
     if (message.type === 'call') {
       const from: From = { pid: sender.pid, ref: message.ref };
@@ -75,6 +78,30 @@ export class MessageRouter {
       target.mailbox?.add();
     } catch {
       // A one-way message that cannot be forwarded is dropped, as OTP drops one to a dead process.
+    }
+  }
+
+  /** Hands what a process sent to a process on another node to this program's node, in the sender's trace context. */
+  #routeRemote(sender: ProcessRecord, message: RoutedCallEnvelope | RoutedMessageEnvelope, to: RemoteRef): void {
+    const ctx = openTrace(message);
+    if (message.type === 'call') {
+      const from: From = { pid: sender.pid, ref: message.ref };
+      let answer: Promise<unknown>;
+      try {
+        answer = remoteDelivery(to).call(to, message.message, message.timeoutMs ?? Infinity, ctx);
+      } catch (error) {
+        answer = Promise.reject(error);
+      }
+      answer.then(
+        (value) => this.answer(from, { value }),
+        (error: unknown) => this.answer(from, { error: error as Error }),
+      );
+      return;
+    }
+    try {
+      remoteDelivery(to).send(message.type, to, message.message, ctx);
+    } catch (error) {
+      diag.debug(`worker-otp: ${sender.label} sent a ${message.type} to ${describeRef(to)}, which could not be sent (${(error as Error).message}); dropped`);
     }
   }
 

@@ -1,6 +1,7 @@
 import { NoProcessError } from '../errors';
 import type { WireProcessRef } from '../protocol/envelopes';
 import { describeRef, type ProcessRef } from '../protocol/pid';
+import { isRemoteRef } from '../protocol/remote-ref';
 import type { ProcessRecord } from './process-record';
 
 /**
@@ -63,6 +64,7 @@ export class ProcessRegistry {
   }
 
   #lookup(target: ProcessRef | WireProcessRef): ProcessRecord | undefined {
+    if (isRemoteRef(target)) return undefined;
     const pid = typeof target === 'string' ? this.#names.get(target) : typeof target === 'number' ? target : target?.pid;
     return pid === undefined ? undefined : this.#processes.get(pid);
   }

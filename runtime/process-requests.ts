@@ -6,15 +6,18 @@
  */
 import { NoProcessError, ProcessContextError, describeValue, type ExitReason, type StopReason } from '../errors';
 import type { WireProcessRef } from '../protocol/envelopes';
-import { makePid, type ProcessRef } from '../protocol/pid';
+import { describeRef, makePid, type ProcessRef } from '../protocol/pid';
 import { kill, stop } from './client';
 import { broadcast } from './groups';
 import type { ProcessRecord } from './process-record';
 import { processTable } from './process-table';
 import { startGenServer, type StartOptions } from './start-gen-server';
 
-/** How a process names another in a request: a pid number or a registered name. */
+/** How a process names another in a request: a pid number or a registered name; a process on another node is refused. */
 function refOf(target: WireProcessRef): ProcessRef {
+  if (typeof target === 'object') {
+    throw new TypeError(`worker-otp: ${describeRef(target)} is on another node; links, monitors, stop and kill act on this program's processes (watch nodes with monitorNodes)`);
+  }
   return typeof target === 'number' ? makePid(target) : target;
 }
 
@@ -72,7 +75,7 @@ requests.register('link', (caller, args) => {
 
 requests.register('unlink', (caller, args) => {
   const { target } = args as { target: WireProcessRef };
-  const pid = typeof target === 'number' ? target : processTable.registry.whereis(target);
+  const pid = typeof target === 'number' ? target : typeof target === 'string' ? processTable.registry.whereis(target) : undefined;
   if (pid !== undefined) processTable.unlink(caller, processTable.registry.get(pid), pid);
 });
 

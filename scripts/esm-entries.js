@@ -12,6 +12,7 @@ const DIST = join(__dirname, '..', 'dist');
 const ENTRIES = [
   { name: 'index', from: '../index.js' },
   { name: 'workers', from: '../workers/index.js' },
+  { name: 'cluster', from: '../cluster/index.js' },
 ];
 
 mkdirSync(join(DIST, 'esm'), { recursive: true });

@@ -27,7 +27,8 @@ export type { RemoteMapOptions } from './remote-tasks';
 export type { TaskRef, TaskArgs, TaskResult, TaskOutcome } from '../protocol/task';
 export type { AsyncStreamOptions } from '../protocol/task-stream';
 export { makePid, formatPid, move } from './thread-runtime';
-export type { Pid, ProcessRef } from '../protocol/pid';
+export type { Pid, ProcessRef, Address } from '../protocol/pid';
+export type { RemoteRef, NodeName, GlobalName } from '../protocol/remote-ref';
 export type { RegisteredNames, RegisteredName } from '../protocol/registered-names';
 export {
   WorkerOtpError,
@@ -53,8 +54,9 @@ export {
   TelemetryAlreadyStartedError,
   TelemetryConflictError,
   FlushTimeoutError,
+  ClusterError,
 } from './thread-runtime';
-export type { StartErrorCode, SupervisorErrorCode, TaskCancelledBy, TaskModuleErrorCode, ProcessLabel } from '../errors';
+export type { ClusterErrorCode, StartErrorCode, SupervisorErrorCode, TaskCancelledBy, TaskModuleErrorCode, ProcessLabel } from '../errors';
 export { isNormalExit, describeExitReason } from './thread-runtime';
 export type { ExitReason, StopReason } from '../errors';
 export { startWorkerTelemetry, tracedEndpoint } from './thread-runtime';

@@ -1,6 +1,7 @@
 import { ProcessContextError, type StopReason } from '../errors';
 import type { From } from '../protocol/gen-server-definition';
-import { makePid, type Pid, type ProcessRef } from '../protocol/pid';
+import { makePid, type Address, type Pid, type ProcessRef } from '../protocol/pid';
+import type { RemoteRef } from '../protocol/remote-ref';
 import type { MonitorRef } from '../protocol/system-messages';
 import type { NamedCall, NamedCast, NamedInfo, NamedReply, RegisteredName, UnlistedRef } from '../protocol/registered-names';
 
@@ -19,9 +20,9 @@ export interface TimerRef {
 /** What the GenServer host provides to the process API of its thread. */
 export interface ProcessRuntime {
   self(): Pid;
-  call(target: ProcessRef, message: unknown, options?: ProcessCallOptions): Promise<unknown>;
-  cast(target: ProcessRef, message: unknown): void;
-  send(target: ProcessRef, message: unknown): void;
+  call(target: Address, message: unknown, options?: ProcessCallOptions): Promise<unknown>;
+  cast(target: Address, message: unknown): void;
+  send(target: Address, message: unknown): void;
   reply(from: From, value: unknown): void;
   sendAfter(delayMs: number, message: unknown): TimerRef;
   /** Asks the main thread to do `op` (see `RuntimeRequestEnvelope`). */
@@ -63,25 +64,29 @@ export function self(): Pid {
 /**
  * Calls another process and waits for its reply (OTP's `GenServer.call/3`). The trace
  * context follows the call. Rejects with `CallTimeoutError`, `NoProcessError`,
- * `ProcessExitError` or `PayloadNotCloneableError`.
+ * `ProcessExitError` or `PayloadNotCloneableError`. `{ name, node }` and `{ global: name }`
+ * reach processes on other nodes, through the main thread's cluster node.
  */
 export function call<N extends RegisteredName>(target: N, request: NamedCall<N>, options?: ProcessCallOptions): Promise<NamedReply<N>>;
 export function call<Reply = unknown, T extends ProcessRef = ProcessRef>(target: UnlistedRef<T>, request: unknown, options?: ProcessCallOptions): Promise<Reply>;
-export function call(target: ProcessRef, request: unknown, options?: ProcessCallOptions): Promise<unknown> {
+export function call<Reply = unknown>(target: RemoteRef, request: unknown, options?: ProcessCallOptions): Promise<Reply>;
+export function call(target: Address, request: unknown, options?: ProcessCallOptions): Promise<unknown> {
   return current('call').call(target, request, options);
 }
 
 /** Sends a request to another process's `handleCast` without waiting (OTP's `GenServer.cast/2`). */
 export function cast<N extends RegisteredName>(target: N, message: NamedCast<N>): void;
 export function cast<T extends ProcessRef>(target: UnlistedRef<T>, message: unknown): void;
-export function cast(target: ProcessRef, message: unknown): void {
+export function cast(target: RemoteRef, message: unknown): void;
+export function cast(target: Address, message: unknown): void {
   current('cast').cast(target, message);
 }
 
 /** Sends a plain message to another process's `handleInfo` (OTP's `send/2`). */
 export function send<N extends RegisteredName>(target: N, message: NamedInfo<N>): void;
 export function send<T extends ProcessRef>(target: UnlistedRef<T>, message: unknown): void;
-export function send(target: ProcessRef, message: unknown): void {
+export function send(target: RemoteRef, message: unknown): void;
+export function send(target: Address, message: unknown): void {
   current('send').send(target, message);
 }
 

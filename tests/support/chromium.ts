@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
-/** Debian's Chromium, which `npm test` installs when it is missing (scripts/ensure-chromium.sh). */
+/** Debian's Chromium, which `npm test` installs when it is missing (scripts/ensure-system-packages.sh). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Fails, naming the package, when Chromium is not there: the browser test never skips. */

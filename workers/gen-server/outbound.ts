@@ -10,7 +10,7 @@ import { CallBook } from '../../protocol/call-book';
 import { envelope, type CallFailedEnvelope, type ReplyInEnvelope, type SpanFields, type WireProcessRef } from '../../protocol/envelopes';
 import type { TransferListItem } from 'node:worker_threads';
 import { takeTransfer } from '../../protocol/move';
-import { describeRef, wireRef, type ProcessRef } from '../../protocol/pid';
+import { describeRef, wireRef, type Address } from '../../protocol/pid';
 import { tracingOn } from '../../protocol/span-outbox';
 import { stampTrace } from '../../protocol/stamp';
 import { validateTimeout } from '../../protocol/timeouts';
@@ -37,7 +37,7 @@ export interface Sender {
 export class Outbound {
   readonly #sender: Sender;
   readonly #calls = new CallBook<ClientCall<WireProcessRef>>((call, timeoutMs) =>
-    new CallTimeoutError(typeof call.callee === 'number' ? { pid: call.callee } : { name: call.callee }, timeoutMs),
+    new CallTimeoutError(typeof call.callee === 'number' ? { pid: call.callee } : { name: describeRef(call.callee) }, timeoutMs),
   );
 
   constructor(sender: Sender) {
@@ -55,7 +55,7 @@ export class Outbound {
     );
   }
 
-  send(kind: 'cast' | 'info', target: ProcessRef, message: unknown): void {
+  send(kind: 'cast' | 'info', target: Address, message: unknown): void {
     const to = wireRef(target);
     const span = this.#clientSpan(kind, to);
     try {
@@ -69,12 +69,16 @@ export class Outbound {
     }
   }
 
-  call(target: ProcessRef, message: unknown, options: ProcessCallOptions = {}): Promise<unknown> {
+  call(target: Address, message: unknown, options: ProcessCallOptions = {}): Promise<unknown> {
     const to = wireRef(target);
     if (to === this.#sender.pid || to === this.#sender.name) return Promise.reject(ProcessContextError.callsItself(this.#sender.label()));
     const timeoutMs = validateTimeout(options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, 'options.timeoutMs');
     const span = this.#clientSpan('call', to);
-    return this.#await(to, span, timeoutMs, message, (ref, transfer) => this.#sender.post(envelope.routedCall(to, ref, message, stampTrace(span), transfer), 'call request', transfer));
+    return this.#await(to, span, timeoutMs, message, (ref, transfer) => {
+      const routed = envelope.routedCall(to, ref, message, stampTrace(span), transfer);
+      // A node passes the caller's timeout on to the remote side; a local callee needs none.
+      this.#sender.post(typeof to === 'object' ? { ...routed, timeoutMs } : routed, 'call request', transfer);
+    });
   }
 
   /**
