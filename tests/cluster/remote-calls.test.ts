@@ -7,7 +7,7 @@
 import { CallTimeoutError, ClusterError, NameAlreadyRegisteredError, NoProcessError, PayloadNotCloneableError, ProcessExitError, call, cast } from '../../dist';
 import { startNode, type ClusterNode, type NodeEvent } from '../../dist/cluster';
 import { NatsServer } from '../../dist/tests/support/nats-server';
-import { NodeProgram, NodeRequestError } from '../../dist/tests/support/cluster-node';
+import { NodeProgram, type NodeRequestError } from '../../dist/tests/support/cluster-node';
 import type { RelayCall } from '../../dist/tests/fixtures/cluster/relay-server';
 
 const CLUSTER = 'calls';

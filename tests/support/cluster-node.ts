@@ -3,7 +3,8 @@
  * its own, driven over IPC: requests with answers, the node events it saw, and kill -9.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { existsSync, readFileSync, watch } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { NodeAnswer, NodeRequest } from '../fixtures/cluster/node-program';
 
 const PROGRAM = join(__dirname, '..', 'fixtures', 'cluster', 'node-program.js');
@@ -77,8 +78,9 @@ export class NodeProgram {
     return program;
   }
 
-  get pid(): number {
-    return this.#child.pid!;
+  /** Resolves once the program has ended. */
+  get exited(): Promise<void> {
+    return this.#exited;
   }
 
   /** Asks the program to do `request`; resolves with its answer, rejects with a `NodeRequestError`. */
@@ -95,7 +97,12 @@ export class NodeProgram {
         if (answer.ok) resolve(answer.value as T);
         else reject(new NodeRequestError(answer.error));
       });
-      this.#child.send({ ...request, id });
+      this.#child.send({ ...request, id }, (error) => {
+        if (error === null) return;
+        clearTimeout(timer);
+        this.#answers.delete(id);
+        reject(new Error(`node ${this.name} is gone: ${error.message}`));
+      });
     });
   }
 
@@ -136,4 +143,30 @@ export class NodeProgram {
     await this.#exited;
     clearTimeout(timer);
   }
+}
+
+/** Resolves with the contents of `path` once a file is there (watching its folder), within `timeoutMs`. */
+export function fileWritten(path: string, timeoutMs = 20_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const read = () => {
+      try {
+        const text = readFileSync(path, 'utf8');
+        if (text.length === 0) return false;
+        watcher.close();
+        clearTimeout(timer);
+        resolve(text);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const watcher = watch(dirname(path), (_event, name) => {
+      if (name === basename(path)) read();
+    });
+    const timer = setTimeout(() => {
+      watcher.close();
+      reject(new Error(`${path} was not written within ${timeoutMs} ms`));
+    }, timeoutMs);
+    if (existsSync(path)) read();
+  });
 }
