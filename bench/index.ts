@@ -11,6 +11,7 @@
 import { writeFileSync } from 'node:fs';
 import { startTelemetry } from '../index';
 import { callCases } from './cases/calls';
+import { clusterCases } from './cases/cluster';
 import { collectorFaultCases } from './cases/collector-faults';
 import { comlinkCases } from './cases/comlink';
 import { traceCostCases } from './cases/trace-costs';
@@ -38,6 +39,8 @@ export async function runBenchmarks({ config, log = () => {} }: BenchOptions): P
   await taskCases(report, config, 'untraced');
   await batchCases(report, config);
   await moveCases(report, config);
+  log('clusters on NATS: a call to another node against a bare NATS request, tasks on two nodes against one');
+  await clusterCases(report, config);
 
   const collector = await startCollector();
   try {

@@ -19,6 +19,8 @@ it('measures every case and ratio, and renders the table and the JSON', async ()
     'export', 'export.lost', 'collector.healthy', 'collector.down', 'collector.slow',
     'call.library.pipelined', 'cast.library', 'task.library', 'spawn.worker (zero-code preload run)', 'spawn.genserver (zero-code preload)',
     'comlink.bare.pipelined', 'comlink.traced.pipelined', 'call.tail.pipelined', 'cast.tail',
+    'nats.request (bare, to a node\'s main thread)', 'cluster.call (to a GenServer on another node)',
+    'cluster.tasks1ms (1 node, 1 thread)', 'cluster.tasks1ms (2 nodes, 1 thread each)',
     'cost: span: start and end a root (the caller\'s)', 'cost: encode: per span, 64 at a time', 'cost: export: OTLP/HTTP to the loopback collector, CPU per span',
   ]) {
     expect(ids).toContain(id);
@@ -38,7 +40,7 @@ it('measures every case and ratio, and renders the table and the JSON', async ()
   }
   // The same-run comparisons the goals of tracing are read against.
   const ratioIds = report.ratios.map((ratio) => ratio.id);
-  expect(ratioIds).toEqual(expect.arrayContaining(['cast.tail / head sampling', 'call.traced pipelined / comlink.bare']));
+  expect(ratioIds).toEqual(expect.arrayContaining(['cast.tail / head sampling', 'call.traced pipelined / comlink.bare', 'cluster.call p50 / nats.request', 'cluster.tasks1ms 2 nodes / 1 node']));
   expect(ratioIds.some((id) => /^call\.traced p50 \/ comlink\.bare/.test(id))).toBe(true);
   const json = report.toJSON();
   expect(json.env).toEqual(expect.objectContaining({ node: process.version, cpus: expect.any(Number) }));
