@@ -17,6 +17,7 @@ import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { startTelemetry, type FinishedSpan } from '../index';
 import { resolveTelemetryOptions } from '../runtime/telemetry-options';
+import { scenario as cluster } from './cluster';
 import { scenario as cpuBatch } from './cpu-batch';
 import { scenario as criticalService } from './critical-service';
 import { scenario as dataProcessor } from './data-processor';
@@ -32,7 +33,7 @@ import { printTraces } from './support/print-traces';
 import type { Scenario } from './support/scenario';
 import { TeeExporter } from './support/tee-exporter';
 
-export const SCENARIOS: readonly Scenario[] = [userCache, dataProcessor, reportGenerator, externalService, criticalService, highThroughput, supervisedCrash, cpuBatch, httpService];
+export const SCENARIOS: readonly Scenario[] = [userCache, dataProcessor, reportGenerator, externalService, criticalService, highThroughput, supervisedCrash, cpuBatch, httpService, cluster];
 
 interface DemoArgs {
   names: string[];
@@ -69,14 +70,15 @@ async function runScenario(scenario: Scenario, colour: boolean): Promise<{ spans
     : undefined;
   const telemetry = startTelemetry({ serviceName, ...localExporterUnlessConfigured(), ...scenario.telemetry, ...(tee ? { exporter: tee } : {}) });
   let failure: string | undefined;
+  const added: FinishedSpan[] = [];
   try {
-    await scenario.run({ telemetry, log: (line) => console.log(`  ${line}`), interactive: Boolean(process.stdout.isTTY) });
+    await scenario.run({ telemetry, log: (line) => console.log(`  ${line}`), interactive: Boolean(process.stdout.isTTY), addSpans: (spans) => added.push(...spans) });
   } catch (error) {
     failure = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   } finally {
     await telemetry.shutdown();
   }
-  const spans = [...(tee ? tee.kept : telemetry.finishedSpans())];
+  const spans = [...(tee ? tee.kept : telemetry.finishedSpans()), ...added];
   if (spans.length > 0) printTraces(spans, { colour });
   return failure === undefined ? { spans } : { spans, failure };
 }

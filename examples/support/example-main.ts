@@ -1,4 +1,4 @@
-import { startTelemetry } from '../../index';
+import { startTelemetry, type FinishedSpan } from '../../index';
 import { localExporterUnlessConfigured } from './local-exporter';
 import { printTraces } from './print-traces';
 import type { Scenario } from './scenario';
@@ -12,14 +12,15 @@ import type { Scenario } from './scenario';
 export async function runAlone(scenario: Scenario): Promise<void> {
   // Code settings win over OTEL_* variables, so the service name is only a fallback.
   const telemetry = startTelemetry({ serviceName: process.env.OTEL_SERVICE_NAME ?? `${scenario.name}-example`, ...localExporterUnlessConfigured(), ...scenario.telemetry });
+  const added: FinishedSpan[] = [];
   try {
-    await scenario.run({ telemetry, log: (line) => console.log(line), interactive: Boolean(process.stdout.isTTY) });
+    await scenario.run({ telemetry, log: (line) => console.log(line), interactive: Boolean(process.stdout.isTTY), addSpans: (spans) => added.push(...spans) });
   } catch (error) {
     console.error(error);
     process.exitCode = 1;
   } finally {
     await telemetry.shutdown();
   }
-  if (telemetry.options.exporter === 'memory') printTraces(telemetry.finishedSpans(), { colour: Boolean(process.stdout.isTTY) });
+  if (telemetry.options.exporter === 'memory') printTraces([...telemetry.finishedSpans(), ...added], { colour: Boolean(process.stdout.isTTY) });
   else console.log(`spans exported (${telemetry.options.exporter}): ${telemetry.stats.exportedSpans}`);
 }

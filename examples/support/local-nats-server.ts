@@ -18,10 +18,12 @@ export const HOW_TO_GET_NATS =
   "install Debian's package nats-server (apt-get install nats-server), run the official container (docker run -p 4222:4222 nats -js), " +
   'or point NATS_URL at a server you have';
 
-/** The nats-server binary: NATS_SERVER_PATH, else Debian's, else one on the PATH; `undefined` when there is none. */
+/** The nats-server binary: NATS_SERVER_PATH when set (only it), else Debian's, else one on the PATH; `undefined` when there is none. */
 export function findNatsServer(): string | undefined {
+  const given = process.env.NATS_SERVER_PATH;
+  if (given) return existsSync(given) ? given : undefined;
   const onPath = (process.env.PATH ?? '').split(delimiter).map((folder) => join(folder, 'nats-server'));
-  return [process.env.NATS_SERVER_PATH, '/usr/sbin/nats-server', '/usr/bin/nats-server', ...onPath].find((path): path is string => !!path && existsSync(path));
+  return ['/usr/sbin/nats-server', '/usr/bin/nats-server', ...onPath].find((path) => existsSync(path));
 }
 
 /** The nats-server binary; throws, saying how to get one, when there is none. */

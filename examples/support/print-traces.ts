@@ -31,8 +31,10 @@ export function printTraces(spans: readonly ReadableSpan[], options: PrintOption
     const indent = '  '.repeat(depth);
     // The application's SDK records on the main thread only, without naming it.
     const thread = String(span.attributes['thread.name'] ?? 'main');
+    // Spans of a cluster come from several programs: their resources name the node.
+    const node = span.resource.attributes['worker_otp.node.name'];
     const failed = span.status.code === STATUS_ERROR;
-    const line = `${indent}${paint('1', span.name)}  ${hrTimeToMilliseconds(span.duration).toFixed(2)} ms  [${thread}]`;
+    const line = `${indent}${paint('1', span.name)}  ${hrTimeToMilliseconds(span.duration).toFixed(2)} ms  [${thread}${node === undefined ? '' : ` @${String(node)}`}]`;
     write(failed ? `${line}  ${paint('31', `ERROR ${span.status.message ?? ''}`)}` : line);
     for (const event of span.events) write(`${indent}  · ${event.name === 'exception' && options.colour ? paint('31', event.name) : event.name}`);
     for (const child of (children.get(span.spanContext().spanId) ?? []).sort((a, b) => start(a) - start(b))) visit(child, depth + 1);

@@ -1,4 +1,4 @@
-import type { Telemetry, TelemetryOptions } from '../../index';
+import type { FinishedSpan, Telemetry, TelemetryOptions } from '../../index';
 
 /** What a scenario gets while it runs. */
 export interface ScenarioContext {
@@ -7,6 +7,8 @@ export interface ScenarioContext {
   readonly log: (line: string) => void;
   /** Whether output goes to a terminal (progress bars are shown only there). */
   readonly interactive: boolean;
+  /** Spans another program recorded (another node's), shown with this scenario's. */
+  readonly addSpans: (spans: readonly FinishedSpan[]) => void;
 }
 
 /** One of the demo's scenarios: a reference example, checked as it runs. */

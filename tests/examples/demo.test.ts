@@ -14,7 +14,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-const SCENARIOS = ['user-cache', 'data-processor', 'report-generator', 'external-service', 'critical-service', 'high-throughput', 'supervised-crash', 'cpu-batch', 'http-service'];
+const SCENARIOS = ['user-cache', 'data-processor', 'report-generator', 'external-service', 'critical-service', 'high-throughput', 'supervised-crash', 'cpu-batch', 'http-service', 'cluster'];
 
 it('is a script of the repository, not a command of the package (which ships no examples)', () => {
   const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { bin?: unknown; scripts: Record<string, string> };
@@ -39,10 +39,21 @@ it('runs every scenario, checks each, prints the trees and writes the spans as O
   // A tree, plain text when not on a terminal: the reference's process relationships.
   expect(run.stdout).toMatch(/report_generator\.generate .*\[main\]\n(\s+.*\n)*?\s+report_generator\.fetch_user .*\[report_tasks#\d+\]/);
   expect(run.stdout).not.toContain('\x1b[');
+  // Two nodes on the nats-server `npm test` installs: one trace, each span marked with its node.
+  expect(run.stdout).toMatch(/started nats-server on nats:\/\/127\.0\.0\.1:\d+/);
+  expect(run.stdout).toMatch(/6 report pages rendered: \d on (worker|demo), \d on (worker|demo)/);
+  expect(run.stdout).toMatch(/cluster\.request .*\[main @demo\]\n(\s+.*\n)*?\s+user_cache\.handle_call .*\[user_cache @worker\]/);
   const otlp = JSON.parse(readFileSync(jsonFile, 'utf8')) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ name: string }> }> }> };
   const names = otlp.resourceSpans.flatMap((resource) => resource.scopeSpans.flatMap((scope) => scope.spans.map((span) => span.name)));
   expect(names).toEqual(expect.arrayContaining(['user_cache.get_user', 'report_generator.generate', 'crash_sup.restart_child', 'worker.process', 'crunch.map_chunk']));
 }, 130_000);
+
+it('skips the cluster scenario when there is no NATS server, saying how to get one', async () => {
+  const run = await runExample('demo', { NATS_SERVER_PATH: join(directory, 'no-nats-server'), NATS_URL: '' }, ['cluster']);
+  expect(run.code).toBe(0);
+  expect(run.stdout).toContain("skipped: this scenario needs a NATS server, and there is none here: install Debian's package nats-server");
+  expect(run.stdout).toContain('all 1 scenarios behaved as intended');
+});
 
 it('exits non-zero with the reason for an unknown scenario or option', async () => {
   const unknown = await runExample('demo', {}, ['nope']);
