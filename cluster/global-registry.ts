@@ -13,14 +13,10 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { KV } from '@nats-io/kv';
 import { diag } from '@opentelemetry/api';
 import { ClusterError, NameAlreadyRegisteredError } from '../errors';
+import type { GlobalHolder } from '../runtime/cluster-link';
 import { natsClient } from './nats';
 import type { ClusterNames } from './names';
 
-/** Who holds a cluster-wide name. */
-export interface GlobalHolder {
-  readonly node: string;
-  readonly pid: number;
-}
 
 interface Entry extends GlobalHolder {
   readonly revision: number;

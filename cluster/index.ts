@@ -6,7 +6,7 @@
 export { startNode, currentNode, ClusterNode, DEFAULT_HEARTBEAT_MS, DEFAULT_DOWN_AFTER_MS } from './node';
 export type { NodeOptions } from './node';
 export type { NodeEvent, NodeDownReason } from './membership';
-export type { GlobalHolder } from './global-registry';
+export type { GlobalHolder } from '../runtime/cluster-link';
 export { ClusterTaskPool } from './task-pool';
 export type { TaskPoolOptions } from './task-pool';
 export { ATTR_NODE_NAME } from './attributes';

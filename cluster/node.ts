@@ -9,8 +9,8 @@ import type { ProcessRef } from '../protocol/pid';
 import { assertNotInWorkerOtpThread } from '../protocol/thread-kind';
 import { validateTimeout } from '../protocol/timeouts';
 import { monitor, whereis } from '../runtime/client';
-import { installRemoteDelivery } from '../runtime/remote-delivery';
-import { GlobalRegistry, type GlobalHolder } from './global-registry';
+import { installClusterLink, type GlobalHolder } from '../runtime/cluster-link';
+import { GlobalRegistry } from './global-registry';
 import { Membership, type NodeEvent } from './membership';
 import { ClusterNames, checkName } from './names';
 import { natsClient } from './nats';
@@ -50,7 +50,7 @@ let starting: string | undefined;
 
 function forgetCurrentNode(): void {
   current = undefined;
-  installRemoteDelivery(undefined);
+  installClusterLink(undefined);
 }
 
 /** This program's node, if it started one. */
@@ -167,7 +167,14 @@ export class ClusterNode {
     );
     this.#membership.monitor((event) => this.#nodeEvent(event));
     await this.#membership.start();
-    installRemoteDelivery(this.#calls);
+    const calls = this.#calls;
+    installClusterLink({
+      call: (target, request, timeoutMs, ctx) => calls.call(target, request, timeoutMs, ctx),
+      send: (kind, target, message, ctx) => calls.send(kind, target, message, ctx),
+      registerGlobal: (name, pid) => this.registerGlobal(name, { pid }),
+      unregisterGlobal: (name) => this.unregisterGlobal(name),
+      whereisGlobal: (name) => this.whereisGlobal(name),
+    });
   }
 
   /** The other nodes up now (Erlang's `nodes()`). */

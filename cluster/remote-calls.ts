@@ -1,6 +1,6 @@
 /**
- * Calls, casts and messages to processes on other nodes: the `RemoteDelivery` this node
- * installs in the runtime. A call is a NATS request to the subject of the target's node
+ * Calls, casts and messages to processes on other nodes: the delivery half of the
+ * `ClusterLink` this node installs in the runtime. A call is a NATS request to the subject of the target's node
  * (`{ name, node }`) or of its cluster-wide name (`{ global }`), with the trace context in
  * its headers; a cast or a message is a publish to the same subject, so that what one
  * sender sends one process arrives in order.
@@ -17,14 +17,14 @@ import { describeRef, makePid, type ProcessRef } from '../protocol/pid';
 import type { RemoteRef } from '../protocol/remote-ref';
 import { MAX_TIMER_DELAY_MS } from '../protocol/timeouts';
 import { call, cast, send } from '../runtime/client';
-import type { RemoteDelivery } from '../runtime/remote-delivery';
+import type { ClusterLink } from '../runtime/cluster-link';
 import type { GlobalRegistry } from './global-registry';
 import type { ClusterNames } from './names';
 import { natsClient } from './nats';
 import { injectHeaders } from './trace-headers';
 import { decode, encode, openOutcome, type Outcome, type ProcessMessage } from './wire';
 
-export class RemoteCalls implements RemoteDelivery {
+export class RemoteCalls implements Pick<ClusterLink, 'call' | 'send'> {
   readonly #nc: NatsConnection;
   readonly #names: ClusterNames;
   readonly #self: string;

@@ -410,8 +410,9 @@ export class ClusterError extends WorkerOtpError<ClusterErrorCode> {
     );
   }
 
-  static notANode(target: string): ClusterError {
-    return new ClusterError('ERR_NOT_A_NODE', `${target} is on another node, and this program is not a node; call startNode({ name, servers }) first`);
+  /** `what` (reaching a process on another node, a cluster-wide name) needs this program to be a node. */
+  static notANode(what: string): ClusterError {
+    return new ClusterError('ERR_NOT_A_NODE', `${what} needs this program to be a cluster node; call startNode({ name, servers }) from worker-otp/cluster first`);
   }
 
   static nodeNameTaken(node: string): ClusterError {

@@ -18,7 +18,7 @@ import { OPERATION_NAMES, SPAN_KINDS, recordFailure } from '../telemetry/record/
 import { runtimeTracer } from '../protocol/runtime-tracer';
 import { MAIN_PID, type ExitListener, type ProcessRecord } from './process-record';
 import { processTable } from './process-table';
-import { remoteDelivery } from './remote-delivery';
+import { clusterLink } from './cluster-link';
 
 /** OTP's default call timeout. */
 export const DEFAULT_CALL_TIMEOUT_MS = 5000;
@@ -80,7 +80,7 @@ function callRemote(target: RemoteRef, request: unknown, timeoutMs: number): Pro
   let answer: Promise<unknown>;
   try {
     validateTimeout(timeoutMs, 'options.timeoutMs');
-    const delivery = remoteDelivery(target);
+    const delivery = clusterLink(`reaching ${describeRef(target)}`);
     takeTransfer(request);
     span = remoteSpan(target, 'call');
     answer = delivery.call(target, request, timeoutMs, span ? trace.setSpan(context.active(), span) : context.active());
@@ -103,7 +103,7 @@ function callRemote(target: RemoteRef, request: unknown, timeoutMs: number): Pro
 }
 
 function sendRemote(kind: 'cast' | 'info', target: RemoteRef, message: unknown): void {
-  const delivery = remoteDelivery(target);
+  const delivery = clusterLink(`reaching ${describeRef(target)}`);
   takeTransfer(message);
   const span = remoteSpan(target, kind);
   try {

@@ -8,7 +8,7 @@ import { isRemoteRef, type RemoteRef } from '../protocol/remote-ref';
 import { openTrace, post } from '../protocol/stamp';
 import { callKey, type ProcessRecord } from './process-record';
 import type { ProcessRegistry } from './process-registry';
-import { remoteDelivery } from './remote-delivery';
+import { clusterLink } from './cluster-link';
 
 /** What answers a call from one process to another: its value, or why it failed. */
 export type CallAnswer = { readonly value: unknown } | { readonly error: Error };
@@ -88,7 +88,7 @@ export class MessageRouter {
       const from: From = { pid: sender.pid, ref: message.ref };
       let answer: Promise<unknown>;
       try {
-        answer = remoteDelivery(to).call(to, message.message, message.timeoutMs ?? Infinity, ctx);
+        answer = clusterLink(`reaching ${describeRef(to)}`).call(to, message.message, message.timeoutMs ?? Infinity, ctx);
       } catch (error) {
         answer = Promise.reject(error);
       }
@@ -99,7 +99,7 @@ export class MessageRouter {
       return;
     }
     try {
-      remoteDelivery(to).send(message.type, to, message.message, ctx);
+      clusterLink(`reaching ${describeRef(to)}`).send(message.type, to, message.message, ctx);
     } catch (error) {
       diag.debug(`worker-otp: ${sender.label} sent a ${message.type} to ${describeRef(to)}, which could not be sent (${(error as Error).message}); dropped`);
     }

@@ -8,6 +8,7 @@ import { NoProcessError, ProcessContextError, describeValue, type ExitReason, ty
 import type { WireProcessRef } from '../protocol/envelopes';
 import { describeRef, makePid, type ProcessRef } from '../protocol/pid';
 import { kill, stop } from './client';
+import { clusterLink } from './cluster-link';
 import { broadcast } from './groups';
 import type { ProcessRecord } from './process-record';
 import { processTable } from './process-table';
@@ -60,6 +61,11 @@ requests.register('kill', async (_caller, args) => {
 });
 
 requests.register('whereis', (_caller, args) => processTable.registry.whereis((args as { name: string }).name));
+
+// Cluster-wide names, through this program's node.
+requests.register('global.register', (caller, args) => clusterLink('registerGlobal').registerGlobal((args as { name: string }).name, caller.pid));
+requests.register('global.unregister', (_caller, args) => clusterLink('unregisterGlobal').unregisterGlobal((args as { name: string }).name));
+requests.register('global.whereis', (_caller, args) => clusterLink('whereisGlobal').whereisGlobal((args as { name: string }).name));
 
 requests.register('link', (caller, args) => {
   const { target } = args as { target: WireProcessRef };

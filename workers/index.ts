@@ -13,7 +13,7 @@ export type {
   CallResult,
   NoReplyResult,
 } from '../protocol/gen-server-definition';
-export { self, call, cast, send, reply, sendAfter, link, unlink, trapExits, monitor, demonitor, whereis, stop, kill } from './thread-runtime';
+export { self, call, cast, send, reply, sendAfter, link, unlink, trapExits, monitor, demonitor, whereis, registerGlobal, unregisterGlobal, whereisGlobal, stop, kill } from './thread-runtime';
 export type { ProcessCallOptions, TimerRef } from './process-api';
 export type { ExitMessage, DownMessage, MonitorRef } from '../protocol/system-messages';
 export { startGenServer, processHandle, ProcessHandle } from './thread-runtime';

@@ -149,6 +149,26 @@ export function demonitor(ref: MonitorRef): Promise<boolean> {
   return runtimeRequest('demonitor', 'demonitor', { ref });
 }
 
+/**
+ * Registers this process under a cluster-wide name (Erlang's `:global.register_name`),
+ * through the main thread's cluster node: the first registration wins; the name is freed
+ * when this process exits or its node goes down. Rejects with `NameAlreadyRegisteredError`
+ * (its `node` says where the holder runs), or `ClusterError` when the program is no node.
+ */
+export function registerGlobal(name: string): Promise<void> {
+  return runtimeRequest('registerGlobal', 'global.register', { name });
+}
+
+/** Frees a cluster-wide name registered on this process's node. */
+export function unregisterGlobal(name: string): Promise<void> {
+  return runtimeRequest('unregisterGlobal', 'global.unregister', { name });
+}
+
+/** Where a cluster-wide name is registered (`{ node, pid }`), as this node last heard. */
+export function whereisGlobal(name: string): Promise<{ readonly node: string; readonly pid: number } | undefined> {
+  return runtimeRequest('whereisGlobal', 'global.whereis', { name });
+}
+
 /** The pid registered under `name`, if a process holds it. */
 export async function whereis(name: string): Promise<Pid | undefined> {
   const pid = await runtimeRequest<number | undefined>('whereis', 'whereis', { name });

@@ -12,7 +12,7 @@ export { tracedEndpoint } from '../protocol/traced-endpoint';
 export { defineGenServer } from '../protocol/gen-server-definition';
 export { makePid } from '../protocol/pid';
 export { move } from '../protocol/move';
-export { self, call, cast, send, reply, sendAfter, link, unlink, trapExits, monitor, demonitor, whereis, stop, kill } from './process-api';
+export { self, call, cast, send, reply, sendAfter, link, unlink, trapExits, monitor, demonitor, whereis, registerGlobal, unregisterGlobal, whereisGlobal, stop, kill } from './process-api';
 export { startGenServer, processHandle, ProcessHandle } from './process-handle';
 export { startSupervisor, startDynamicSupervisor, workerChild, supervisorChild, SupervisorHandle } from './supervision';
 export { groups } from './groups';

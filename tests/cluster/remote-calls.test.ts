@@ -112,6 +112,15 @@ it('registers a cluster-wide name: first wins, reachable from every node, freed 
   await expect(a.request({ op: 'registerGlobal', name: 'leader' })).rejects.toMatchObject({ name: NameAlreadyRegisteredError.name, node: 'b' });
 });
 
+it('registers a cluster-wide name from inside a process, which every node then reaches', async () => {
+  await expect(call({ name: 'relay', node: 'b' }, { type: 'registerGlobal', name: 'from_process' } satisfies RelayCall)).resolves.toBe('ok');
+  await expect(call({ global: 'from_process' }, { type: 'whoami' } satisfies RelayCall)).resolves.toBe('b');
+  await expect(call({ name: 'relay', node: 'a' }, { type: 'whereisGlobal', name: 'from_process' } satisfies RelayCall)).resolves.toMatchObject({ node: 'b' });
+  await expect(call({ name: 'relay', node: 'a' }, { type: 'registerGlobal', name: 'from_process' } satisfies RelayCall)).resolves.toEqual({
+    failed: { name: 'NameAlreadyRegisteredError', code: 'ERR_NAME_TAKEN', node: 'b' },
+  });
+});
+
 it('fails a call in flight when its node dies (kill -9): ProcessExitError, reason noconnection, as soon as nodedown comes', async () => {
   const victim = await NodeProgram.start('victim', server.url, CLUSTER);
   started.push(victim);

@@ -52,7 +52,7 @@ function run(directory: string, script: string): unknown {
 }
 
 it('ships what runs, and nothing else: no tests, examples, bench or TypeScript sources', () => {
-  for (const file of ['package.json', 'README.md', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts', 'dist/esm/index.mjs', 'dist/esm/index.d.mts', 'dist/esm/workers.mjs', 'dist/workers/index.js', 'dist/workers/thread-runtime.js', 'dist/workers/gen-server-thread.js', 'dist/workers/task-thread.js', 'dist/vendor/opentelemetry-api.js']) {
+  for (const file of ['package.json', 'README.md', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts', 'dist/esm/index.mjs', 'dist/esm/index.d.mts', 'dist/esm/workers.mjs', 'dist/esm/cluster.mjs', 'dist/cluster/index.js', 'dist/cluster/index.d.ts', 'dist/workers/index.js', 'dist/workers/thread-runtime.js', 'dist/workers/gen-server-thread.js', 'dist/workers/task-thread.js', 'dist/vendor/opentelemetry-api.js']) {
     expect(packed).toContain(file);
   }
   expect(packed.filter((file) => /^dist\/(tests|bench|examples)\//.test(file))).toEqual([]);
@@ -81,4 +81,17 @@ it('TypeScript ES modules with nodenext resolution, modules named by import.meta
 it('plain JavaScript ES modules', () => {
   const directory = project('js-esm', 'js-esm');
   expect(run(directory, 'main.js')).toEqual(EXPECTED);
+});
+
+it('worker-otp/cluster loads without the NATS client (an optional peer) and says what to install when a node starts', () => {
+  const script = (load: string) =>
+    `${load}.then(({ startNode }) => startNode({ name: 'a' })).then(() => console.log('started'), (error) => console.log(JSON.stringify({ name: error.name, code: error.code, message: error.message })))`;
+  for (const load of ["Promise.resolve(require('worker-otp/cluster'))", "import('worker-otp/cluster')"]) {
+    const output = execFileSync(process.execPath, ['-e', script(load)], { cwd: base, encoding: 'utf8', timeout: 60_000 });
+    expect(JSON.parse(output)).toEqual({
+      name: 'ClusterError',
+      code: 'ERR_NATS_NOT_INSTALLED',
+      message: expect.stringContaining('npm install @nats-io/transport-node @nats-io/jetstream @nats-io/kv'),
+    });
+  }
 });
