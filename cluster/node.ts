@@ -174,6 +174,7 @@ export class ClusterNode {
       registerGlobal: (name, pid) => this.registerGlobal(name, { pid }),
       unregisterGlobal: (name) => this.unregisterGlobal(name),
       whereisGlobal: (name) => this.whereisGlobal(name),
+      leave: () => this.stop(),
     });
   }
 

@@ -30,6 +30,8 @@ export interface ClusterLink {
   unregisterGlobal(name: string): Promise<void>;
   /** Where a cluster-wide name is registered, as this node last heard. */
   whereisGlobal(name: string): GlobalHolder | undefined;
+  /** Leaves the cluster cleanly (`ClusterNode.stop`): what `stopAll` does first. */
+  leave(): Promise<void>;
 }
 
 let installed: ClusterLink | undefined;
@@ -37,6 +39,11 @@ let installed: ClusterLink | undefined;
 /** Installs the link of this program's node, or removes it (`undefined`) when the node stops. */
 export function installClusterLink(link: ClusterLink | undefined): void {
   installed = link;
+}
+
+/** The installed link, if this program is a node. */
+export function installedClusterLink(): ClusterLink | undefined {
+  return installed;
 }
 
 /** The installed link; throws `ClusterError` (`ERR_NOT_A_NODE`) naming `what` needs it when this program is no node. */

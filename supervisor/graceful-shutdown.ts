@@ -10,6 +10,7 @@ import { describeValue } from '../errors';
 import { makePid } from '../protocol/pid';
 import { startTimeout, validateTimeout } from '../protocol/timeouts';
 import { flushAppTelemetry } from '../runtime/app-telemetry';
+import { installedClusterLink } from '../runtime/cluster-link';
 import { DEFAULT_STOP_TIMEOUT_MS, kill, stop } from '../runtime/client';
 import { processTable } from '../runtime/process-table';
 import { currentTelemetry } from '../runtime/telemetry';
@@ -88,7 +89,8 @@ function validateStopOptions(options: StopAllOptions): { timeoutMs: number; flus
 let current: Promise<void> | undefined;
 
 /**
- * Stops everything worker-otp runs in this process, as OTP stops a node: the supervision
+ * Stops everything worker-otp runs in this process, as OTP stops a node: its cluster node
+ * first, if it is one (leaving cleanly: see `ClusterNode.stop`), then the supervision
  * trees, task supervisors and GenServers the application started (or its processes did,
  * when no supervisor or linked parent owns them), newest first, each with
  * reason `shutdown` (so `terminate` runs) within its own shutdown time; past `timeoutMs`
@@ -111,6 +113,9 @@ async function stopEverything({ timeoutMs, flushTimeoutMs }: { timeoutMs: number
   const asked = new Set<number>();
   const nextRoot = () => roots().find((root) => !asked.has(root.order));
   const stopping = (async () => {
+    // A cluster node first: it stops taking pool tasks (a durable one it runs finishes, or
+    // goes back to its queue) and frees its names, before the threads it used stop.
+    await installedClusterLink()?.leave().catch((error: unknown) => diag.error('worker-otp stopAll: leaving the cluster failed', error));
     for (let next = nextRoot(); next !== undefined && !late; next = nextRoot()) {
       asked.add(next.order);
       await next.stop().catch((error: unknown) => diag.error(`worker-otp stopAll: stopping ${next!.label} failed`, error));
