@@ -18,7 +18,12 @@ import { natsClient } from './nats';
 import type { ClusterNames } from './names';
 
 
-interface Entry extends GlobalHolder {
+/** What the bucket holds for a name: its holder, and the incarnation of the holder's node (a node restarted under the same name holds none of the old one's names). */
+interface Holding extends GlobalHolder {
+  readonly incarnation: string;
+}
+
+interface Entry extends Holding {
   readonly revision: number;
 }
 
@@ -48,8 +53,8 @@ export class GlobalRegistry {
     void (async () => {
       for await (const entry of watcher) {
         if (entry.operation === 'PUT') {
-          const holder = entry.json<GlobalHolder>();
-          registry.#entries.set(entry.key, { node: holder.node, pid: holder.pid, revision: entry.revision });
+          const holding = entry.json<Holding>();
+          registry.#entries.set(entry.key, { node: holding.node, pid: holding.pid, incarnation: holding.incarnation, revision: entry.revision });
         } else {
           registry.#entries.delete(entry.key);
         }
@@ -60,15 +65,16 @@ export class GlobalRegistry {
 
   /** Who holds `name`, as this node last heard. */
   lookup(name: string): GlobalHolder | undefined {
-    return this.#entries.get(name);
+    const entry = this.#entries.get(name);
+    return entry && { node: entry.node, pid: entry.pid };
   }
 
   /**
    * Registers `name` to `holder`; resolves with the revision to free it by. Throws
    * `NameAlreadyRegisteredError` when a live node's process holds it; a holder whose node
-   * does not answer (`isAlive`) is freed first.
+   * incarnation is gone (`isAlive` says no) is freed first.
    */
-  async register(name: string, holder: GlobalHolder, isAlive: (node: string) => Promise<boolean>): Promise<number> {
+  async register(name: string, holder: Holding, isAlive: (node: string, incarnation: string) => Promise<boolean>): Promise<number> {
     const value = JSON.stringify(holder);
     try {
       return await this.#kv.create(name, value);
@@ -77,8 +83,8 @@ export class GlobalRegistry {
     }
     const held = await this.#kv.get(name);
     if (held !== null && held.operation === 'PUT') {
-      const owner = held.json<GlobalHolder>();
-      if (await isAlive(owner.node)) throw new NameAlreadyRegisteredError(name, owner.pid, owner.node);
+      const owner = held.json<Holding>();
+      if (await isAlive(owner.node, owner.incarnation)) throw new NameAlreadyRegisteredError(name, owner.pid, owner.node);
       await this.release(name, held.revision);
     }
     try {
@@ -99,9 +105,9 @@ export class GlobalRegistry {
     }
   }
 
-  /** Frees every name held on `node` (which went down). */
-  async releaseNode(node: string): Promise<void> {
-    const held = [...this.#entries].filter(([, entry]) => entry.node === node);
+  /** Frees every name held by the `incarnation` of `node` (which went down). */
+  async releaseNode(node: string, incarnation: string): Promise<void> {
+    const held = [...this.#entries].filter(([, entry]) => entry.node === node && entry.incarnation === incarnation);
     await Promise.all(held.map(([name, entry]) => this.release(name, entry.revision)));
   }
 

@@ -9,7 +9,7 @@
  * is ours. Once reconnected, every node gets a fresh `downAfterMs`.
  */
 import { diag } from '@opentelemetry/api';
-import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { ClusterNames } from './names';
 
 /** What `monitorNodes` listeners are told (Erlang's `net_kernel:monitor_nodes`). */
@@ -37,12 +37,15 @@ export class Membership {
   readonly #timing: MembershipTiming;
   readonly #seen = new Map<string, { incarnation: string; lastSeen: number }>();
   readonly #listeners = new Set<(event: NodeEvent) => void>();
+  /** Told first of every node down, with the incarnation that went (the names it held are that incarnation's). */
+  readonly #onDown: (node: string, incarnation: string) => void;
   readonly #subscriptions: Subscription[] = [];
   #timer: NodeJS.Timeout | undefined;
   #connected = true;
 
-  constructor(nc: NatsConnection, names: ClusterNames, self: Beat, timing: MembershipTiming) {
+  constructor(nc: NatsConnection, names: ClusterNames, self: Beat, timing: MembershipTiming, onDown: (node: string, incarnation: string) => void) {
     this.#nc = nc;
+    this.#onDown = onDown;
     this.#names = names;
     this.#self = self;
     this.#timing = timing;
@@ -52,9 +55,9 @@ export class Membership {
   async start(): Promise<void> {
     const names = this.#names;
     this.#subscriptions.push(
-      this.#nc.subscribe(names.heartbeat, { callback: (_error, message) => this.#heard(message.json<Beat>()) }),
+      this.#nc.subscribe(names.heartbeat, { callback: (_error, message) => this.#heard(beatOf(message)) }),
       this.#nc.subscribe(names.hello, { callback: () => this.#beat() }),
-      this.#nc.subscribe(names.leave, { callback: (_error, message) => this.#left(message.json<Beat>()) }),
+      this.#nc.subscribe(names.leave, { callback: (_error, message) => this.#left(beatOf(message)) }),
     );
     void this.#watchConnection();
     await this.#nc.flush();
@@ -94,8 +97,8 @@ export class Membership {
     if (!this.#nc.isClosed()) this.#nc.publish(this.#names.heartbeat, JSON.stringify(this.#self));
   }
 
-  #heard(beat: Beat): void {
-    if (typeof beat?.node !== 'string' || typeof beat.incarnation !== 'string') return;
+  #heard(beat: Beat | undefined): void {
+    if (beat === undefined) return;
     if (beat.node === this.#self.node) {
       if (beat.incarnation !== this.#self.incarnation) diag.warn(`worker-otp cluster: another node is also named ${beat.node}; give each program its own node name`);
       return;
@@ -111,8 +114,8 @@ export class Membership {
     this.#emit({ type: 'nodeup', node: beat.node });
   }
 
-  #left(beat: Beat): void {
-    if (this.#seen.get(beat?.node)?.incarnation === beat.incarnation) this.#down(beat.node, 'left');
+  #left(beat: Beat | undefined): void {
+    if (beat !== undefined && this.#seen.get(beat.node)?.incarnation === beat.incarnation) this.#down(beat.node, 'left');
   }
 
   #check(): void {
@@ -122,7 +125,9 @@ export class Membership {
   }
 
   #down(node: string, reason: NodeDownReason): void {
+    const { incarnation } = this.#seen.get(node)!;
     this.#seen.delete(node);
+    this.#onDown(node, incarnation);
     this.#emit({ type: 'nodedown', node, reason });
   }
 
@@ -147,5 +152,15 @@ export class Membership {
         this.#beat();
       }
     }
+  }
+}
+
+/** A heartbeat or leave message, or `undefined` for anything else on the subject. */
+function beatOf(message: Msg): Beat | undefined {
+  try {
+    const beat = message.json<Beat>();
+    return typeof beat?.node === 'string' && typeof beat.incarnation === 'string' ? beat : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -88,7 +88,7 @@ export async function startNode(options: NodeOptions): Promise<ClusterNode> {
     throw ClusterError.connect(String(servers), error);
   }
   try {
-    if (await answers(nc, names.ping(name))) throw ClusterError.nodeNameTaken(name);
+    if ((await ping(nc, names.ping(name))) !== undefined) throw ClusterError.nodeNameTaken(name);
     const node = new ClusterNode(nc, names, name, transport.nuid.next(), { heartbeatMs, downAfterMs });
     await node.start();
     current = node;
@@ -101,14 +101,16 @@ export async function startNode(options: NodeOptions): Promise<ClusterNode> {
   }
 }
 
-/** Whether anyone answers a request on `subject` (no answer in time counts as yes: something is there). */
-async function answers(nc: NatsConnection, subject: string): Promise<boolean> {
+/**
+ * The incarnation of the node answering pings on `subject`: `undefined` when none does,
+ * `true` when something is there but did not answer in time (taken for alive).
+ */
+async function ping(nc: NatsConnection, subject: string): Promise<string | true | undefined> {
   try {
-    await nc.request(subject, undefined, { timeout: PING_TIMEOUT_MS });
-    return true;
+    return (await nc.request(subject, undefined, { timeout: PING_TIMEOUT_MS })).string();
   } catch (error) {
     const { errors } = natsClient().transport;
-    return !(error instanceof errors.RequestError && error.isNoResponders());
+    return error instanceof errors.RequestError && error.isNoResponders() ? undefined : true;
   }
 }
 
@@ -143,7 +145,7 @@ export class ClusterNode {
     this.connection = nc;
     this.#names = names;
     this.#incarnation = incarnation;
-    this.#membership = new Membership(nc, names, { node: name, incarnation }, timing);
+    this.#membership = new Membership(nc, names, { node: name, incarnation }, timing, (node, gone) => this.#nodeDown(node, gone));
     this.#calls = new RemoteCalls(nc, names, name, () => this.#registry);
   }
 
@@ -160,12 +162,11 @@ export class ClusterNode {
     this.#subscriptions.push(
       nc.subscribe(this.#names.ping(this.name), {
         callback: (_error, message) => {
-          message.respond();
+          message.respond(this.#incarnation);
         },
       }),
       serveProcesses(nc, this.#names.processes(this.name), (name) => name),
     );
-    this.#membership.monitor((event) => this.#nodeEvent(event));
     await this.#membership.start();
     const calls = this.#calls;
     installClusterLink({
@@ -211,7 +212,10 @@ export class ClusterNode {
     });
     let revision: number;
     try {
-      revision = await registry.register(name, { node: this.name, pid: pid! }, (node) => answers(this.connection, this.#names.ping(node)));
+      revision = await registry.register(name, { node: this.name, pid: pid!, incarnation: this.#incarnation }, async (node, incarnation) => {
+        const answer = await ping(this.connection, this.#names.ping(node));
+        return answer === true || answer === incarnation;
+      });
     } catch (error) {
       demonitor();
       throw error;
@@ -255,7 +259,7 @@ export class ClusterNode {
     const queue = options.durable ? await openDurableQueue(this.connection, subjects, redeliverAfterMs) : undefined;
     const submitter = new PoolSubmitter(this.connection, name, this.name, this.#incarnation, subjects, queue);
     const worker = concurrency > 0 ? new PoolWorker(this.connection, subjects, options.supervisor!, this.name, queue && { queue, deliveryLimit, redeliverAfterMs }) : undefined;
-    const pool = new ClusterTaskPool(name, submitter, worker, () => this.#pools.delete(name));
+    const pool = new ClusterTaskPool(name, this.name, submitter, worker, () => this.#pools.delete(name));
     this.#pools.set(name, pool);
     await this.connection.flush();
     worker?.start(concurrency);
@@ -286,10 +290,10 @@ export class ClusterNode {
     return this.#registry;
   }
 
-  #nodeEvent(event: NodeEvent): void {
-    if (event.type !== 'nodedown') return;
-    this.#calls.nodeDown(event.node);
-    for (const pool of this.#pools.values()) pool.nodeDown(event.node);
-    void this.#registry?.releaseNode(event.node);
+  /** A node went down: its calls and tasks fail now (before listeners hear of it), and the names its incarnation held are freed. */
+  #nodeDown(node: string, incarnation: string): void {
+    this.#calls.nodeDown(node);
+    for (const pool of this.#pools.values()) pool.nodeDown(node);
+    void this.#registry?.releaseNode(node, incarnation);
   }
 }

@@ -41,6 +41,8 @@ interface Pending {
   readonly reject: (error: Error) => void;
   /** The node running it, once one said so. */
   node?: string;
+  /** Offered again after it found no free slot: it goes back to the front of the backlog if it finds none again. */
+  retried?: boolean;
 }
 
 export class PoolSubmitter {
@@ -104,12 +106,12 @@ export class PoolSubmitter {
     }
   }
 
-  /** Stops hearing about tasks; those not settled fail with `ClusterError` (`ERR_NODE_STOPPED`). */
+  /** Stops hearing about tasks; those not settled fail with `ClusterError` (`ERR_POOL_CLOSED`). */
   close(): void {
     for (const subscription of this.#subscriptions) subscription.unsubscribe();
     if (this.#retryTimer) clearInterval(this.#retryTimer);
     for (const pending of this.#pending.values()) this.#settle(pending, () => {
-      throw ClusterError.nodeStopped(this.#node);
+      throw ClusterError.poolClosed(this.#pool, this.#node);
     });
   }
 
@@ -128,8 +130,9 @@ export class PoolSubmitter {
     const pending = this.#pending.get(message.subject.slice(this.#inbox.length + 1));
     if (pending === undefined) return;
     if (message.headers?.code === 503) {
-      // No free slot anywhere: wait for a node to say it has one.
-      this.#backlog.push(pending);
+      // No free slot anywhere: wait for a node to say it has one, keeping submission order.
+      if (pending.retried) this.#backlog.unshift(pending);
+      else this.#backlog.push(pending);
       this.#retryTimer ??= setInterval(() => this.#offerOne(), RETRY_MS).unref();
       return;
     }
@@ -142,7 +145,10 @@ export class PoolSubmitter {
   #offerOne(): void {
     let next = this.#backlog.shift();
     while (next !== undefined && !this.#pending.has(next.id)) next = this.#backlog.shift();
-    if (next !== undefined) this.#send(next);
+    if (next !== undefined) {
+      next.retried = true;
+      this.#send(next);
+    }
     if (this.#backlog.length === 0 && this.#retryTimer) {
       clearInterval(this.#retryTimer);
       this.#retryTimer = undefined;

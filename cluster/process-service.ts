@@ -11,6 +11,8 @@ import type { ProcessRef } from '../protocol/pid';
 import { extractHeaders } from './trace-headers';
 import { decode, encodeOutcome, type ProcessMessage } from './wire';
 
+const KINDS = new Set<unknown>(['call', 'cast', 'info']);
+
 /** Serves `subject`: `target` says which local process a message's name stands for. */
 export function serveProcesses(nc: NatsConnection, subject: string, target: (name: string) => ProcessRef): Subscription {
   return nc.subscribe(subject, { callback: (_error, message) => deliver(message, target) });
@@ -23,6 +25,7 @@ function deliver(message: Msg, target: (name: string) => ProcessRef): void {
   let timeoutMs: number | undefined;
   try {
     [kind, name, payload, timeoutMs] = decode<ProcessMessage>(message.data);
+    if (!KINDS.has(kind) || typeof name !== 'string' || (timeoutMs !== undefined && typeof timeoutMs !== 'number')) throw new TypeError('not a process message');
   } catch (error) {
     diag.debug(`worker-otp cluster: dropped a message on ${message.subject} that is not worker-otp's`, error);
     return;

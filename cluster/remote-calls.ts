@@ -79,7 +79,13 @@ export class RemoteCalls implements Pick<ClusterLink, 'call' | 'send'> {
       return;
     }
     const { subject, name } = this.#route(target);
-    this.#nc.publish(subject, encode([kind, name, message] satisfies ProcessMessage, 'message'), { headers: this.#headers(ctx) });
+    const body = encode([kind, name, message] satisfies ProcessMessage, 'message');
+    try {
+      this.#nc.publish(subject, body, { headers: this.#headers(ctx) });
+    } catch (error) {
+      // The connection is closing or closed: this node is stopping.
+      throw ClusterError.nodeStopped(this.#self, error);
+    }
   }
 
   /** Fails the calls waiting on `node`, which is down. */
@@ -127,7 +133,7 @@ export class RemoteCalls implements Pick<ClusterLink, 'call' | 'send'> {
     const { errors } = natsClient().transport;
     if (error instanceof errors.RequestError && error.isNoResponders()) return new NoProcessError(describeRef(target));
     if (error instanceof errors.TimeoutError || (error as Error)?.cause instanceof errors.TimeoutError) return new CallTimeoutError({ name: describeRef(target) }, timeoutMs);
-    if (error instanceof errors.ClosedConnectionError || error instanceof errors.DrainingConnectionError) return ClusterError.nodeStopped(this.#self);
+    if (error instanceof errors.ClosedConnectionError || error instanceof errors.DrainingConnectionError) return ClusterError.nodeStopped(this.#self, error);
     return error as Error;
   }
 }

@@ -3,6 +3,7 @@
  * has a free thread, and their results return to the submitter.
  */
 import { DEFAULT_TASK_SHUTDOWN_MS, NolinkTask, type Task, type TaskArgs, type TaskRef, type TaskResult, type TaskSupervisor } from '../supervisor';
+import { ClusterError } from '../errors';
 import { validateTimeout } from '../protocol/timeouts';
 import type { PoolSubmitter } from './pool-submitter';
 import type { PoolWorker } from './pool-worker';
@@ -33,19 +34,21 @@ export interface TaskPoolOptions {
  * A pool of the same name on every member node. `async` and `asyncNolink` behave as a
  * `TaskSupervisor`'s (await with a timeout, which cancels the task where it runs;
  * `shutdown` cancels it), with two more ways to fail: `TaskExitError` with `node` set
- * when the node running the task goes down (not durable), and `ClusterError` when this
- * node stops first.
+ * when the node running the task goes down (not durable), and `ClusterError`
+ * (`ERR_POOL_CLOSED`) when the pool is closed here (or this node stops) first.
  */
 export class ClusterTaskPool {
   readonly name: string;
+  readonly #node: string;
   readonly #submitter: PoolSubmitter;
   readonly #worker: PoolWorker | undefined;
   readonly #onClose: () => void;
   #closed: Promise<void> | undefined;
 
   /** Made by `ClusterNode.taskPool`. */
-  constructor(name: string, submitter: PoolSubmitter, worker: PoolWorker | undefined, onClose: () => void) {
+  constructor(name: string, node: string, submitter: PoolSubmitter, worker: PoolWorker | undefined, onClose: () => void) {
     this.name = name;
+    this.#node = node;
     this.#submitter = submitter;
     this.#worker = worker;
     this.#onClose = onClose;
@@ -53,7 +56,7 @@ export class ClusterTaskPool {
 
   /** Starts a task on whichever node has a free thread (see `TaskSupervisor.async`). */
   async<T extends TaskRef>(task: T, ...args: TaskArgs<T>): Task<TaskResult<T>> {
-    if (this.#closed) throw new TypeError(`worker-otp cluster: task pool ${this.name} is closed on this node; open it again with node.taskPool()`);
+    if (this.#closed) throw ClusterError.poolClosed(this.name, this.#node);
     return this.#submitter.submit(task, args) as Task<TaskResult<T>>;
   }
 
@@ -65,7 +68,7 @@ export class ClusterTaskPool {
   /**
    * Leaves the pool on this node: takes no more tasks, gives those running `timeoutMs`
    * (default 5000) to finish, then cancels them (durable ones go back to the queue); tasks
-   * this node submitted and that have not finished fail with `ClusterError`.
+   * this node submitted and that have not finished fail with `ClusterError` (`ERR_POOL_CLOSED`).
    */
   close(timeoutMs = DEFAULT_TASK_SHUTDOWN_MS): Promise<void> {
     validateTimeout(timeoutMs, 'timeoutMs');

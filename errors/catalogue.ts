@@ -388,6 +388,7 @@ export type ClusterErrorCode =
   | 'ERR_NODE_CONNECT'
   | 'ERR_NODE_STOPPED'
   | 'ERR_ALREADY_A_NODE'
+  | 'ERR_POOL_CLOSED'
   | 'ERR_CLUSTER_NAME'
   | 'ERR_JETSTREAM_UNAVAILABLE'
   | 'ERR_TASK_DELIVERY_LIMIT';
@@ -427,8 +428,12 @@ export class ClusterError extends WorkerOtpError<ClusterErrorCode> {
     return new ClusterError('ERR_ALREADY_A_NODE', `this program is node ${node} already; a program is one node: stop() it before starting another`);
   }
 
-  static nodeStopped(node: string): ClusterError {
-    return new ClusterError('ERR_NODE_STOPPED', `node ${node} has stopped; start a new node`);
+  static nodeStopped(node: string, cause?: unknown): ClusterError {
+    return new ClusterError('ERR_NODE_STOPPED', `node ${node} has stopped; start a new node`, cause);
+  }
+
+  static poolClosed(pool: string, node: string): ClusterError {
+    return new ClusterError('ERR_POOL_CLOSED', `task pool ${pool} is closed on node ${node} (or the node stopped): its tasks from here are not followed any more; open it again with node.taskPool()`);
   }
 
   static badName(what: string, value: unknown): ClusterError {
