@@ -27,6 +27,16 @@ function typedByName(): void {
   // An unlisted name, or a pid, takes anything, as before.
   void call<string>('someone_else', { anything: true });
   void call({ pid: 3 }, 42);
+  // A process on another node, by { name, node } or a cluster-wide name: untyped, the reply type given.
+  const remote: Promise<string> = call<string>({ name: 'typed_counter', node: 'b' }, { type: 'launch' });
+  cast({ global: 'leader' }, { any: 'message' });
+  send({ name: 'relay', node: 'c' }, 'info');
+  void callFromProcess<number>({ global: 'leader' }, 1);
+  // @ts-expect-error a remote reference names its node
+  void call({ name: 'typed_counter' }, 1);
+  // @ts-expect-error not a process reference at all
+  cast({ node: 'b' }, 1);
+  void remote;
   // The same inside a process (the interface is one, whichever entry point names it).
   // @ts-expect-error not a request the counter takes
   void callFromProcess('typed_counter', { type: 'launch' });
