@@ -9,7 +9,7 @@
  * task whose node goes down fails with `TaskExitError` (its `node` set). With `durable`,
  * tasks go to the JetStream work queue, and one whose node goes down is delivered again.
  */
-import { SpanKind, context, trace, type Span } from '@opentelemetry/api';
+import { SpanKind, context, trace } from '@opentelemetry/api';
 import type { MsgHdrs, Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { ClusterError, TaskExitError } from '../errors';
 import { toFilePath } from '../protocol/module-path';
@@ -17,7 +17,7 @@ import { runtimeTracer } from '../protocol/runtime-tracer';
 import { tracingOn } from '../protocol/span-outbox';
 import { Task, type TaskRef } from '../protocol/task';
 import { ATTR_TASK_EXPORT, ATTR_TASK_MODULE } from '../telemetry/record/attributes';
-import { recordFailure } from '../telemetry/record/run-in-span';
+import { endWhenSettled } from '../telemetry/record/run-in-span';
 import type { DurableQueue } from './durable-queue';
 import type { PoolSubjects } from './names';
 import { natsClient } from './nats';
@@ -92,7 +92,7 @@ export class PoolSubmitter {
       this.#pending.set(id, pending);
       this.#send(pending);
     });
-    return new Task(task.export, span ? endWith(span, running) : running, (reason) => this.#cancel(id, reason));
+    return new Task(task.export, span ? endWhenSettled(span, running) : running, (reason) => this.#cancel(id, reason));
   }
 
   /** Tasks running on `node`, which went down: failed (durable: they wait to be delivered again). */
@@ -172,18 +172,4 @@ export class PoolSubmitter {
       pending.reject(error as Error);
     }
   }
-}
-
-function endWith(span: Span, running: Promise<unknown>): Promise<unknown> {
-  return running.then(
-    (value) => {
-      span.end();
-      return value;
-    },
-    (error: unknown) => {
-      recordFailure(span, error);
-      span.end();
-      throw error;
-    },
-  );
 }

@@ -14,7 +14,7 @@ import { stampTrace } from '../protocol/stamp';
 import { startTimeout, validateTimeout } from '../protocol/timeouts';
 import { ATTR_MESSAGE_KIND, ATTR_PID, ATTR_PROCESS_NAME, ATTR_TARGET } from '../telemetry/record/attributes';
 import { ClientCall } from '../telemetry/record/client-call';
-import { OPERATION_NAMES, SPAN_KINDS, recordFailure } from '../telemetry/record/run-in-span';
+import { OPERATION_NAMES, SPAN_KINDS, endWhenSettled, recordFailure } from '../telemetry/record/run-in-span';
 import { runtimeTracer } from '../protocol/runtime-tracer';
 import { MAIN_PID, type ExitListener, type ProcessRecord } from './process-record';
 import { processTable } from './process-table';
@@ -87,19 +87,7 @@ function callRemote(target: RemoteRef, request: unknown, timeoutMs: number): Pro
   } catch (error) {
     answer = Promise.reject(error);
   }
-  if (span === undefined) return answer;
-  const callSpan = span;
-  return answer.then(
-    (value) => {
-      callSpan.end();
-      return value;
-    },
-    (error: unknown) => {
-      recordFailure(callSpan, error);
-      callSpan.end();
-      throw error;
-    },
-  );
+  return span === undefined ? answer : endWhenSettled(span, answer);
 }
 
 function sendRemote(kind: 'cast' | 'info', target: RemoteRef, message: unknown): void {

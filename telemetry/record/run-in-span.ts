@@ -44,7 +44,12 @@ export function runInSpan<T>(record: boolean, name: string, kind: SpanKind, pare
     span.end();
     return result;
   }
-  return Promise.resolve(result).then(
+  return endWhenSettled(span, result) as T;
+}
+
+/** Ends `span` when `running` settles, recording its failure; resolves or rejects as it does. */
+export function endWhenSettled<T>(span: Span, running: PromiseLike<T>): Promise<T> {
+  return Promise.resolve(running).then(
     (value) => {
       span.end();
       return value;
@@ -54,7 +59,7 @@ export function runInSpan<T>(record: boolean, name: string, kind: SpanKind, pare
       span.end();
       throw error;
     },
-  ) as T;
+  );
 }
 
 /** The span kinds of the two sides of each message kind. */

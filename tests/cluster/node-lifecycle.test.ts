@@ -4,26 +4,15 @@
  * incarnation's names freed, the new one registering them again); a closed pool.
  */
 import { call, type TaskRef } from '../../dist';
-import { DEFAULT_DOWN_AFTER_MS, startNode, type ClusterNode, type NodeEvent } from '../../dist/cluster';
+import { DEFAULT_DOWN_AFTER_MS, startNode, type ClusterNode } from '../../dist/cluster';
 import { NatsServer } from '../../dist/tests/support/nats-server';
-import { NodeProgram } from '../../dist/tests/support/cluster-node';
+import { NodeProgram, nextNodeEvent } from '../../dist/tests/support/cluster-node';
 
 const CLUSTER = 'lifecycle';
 let server: NatsServer;
 let tester: ClusterNode;
 const programs: NodeProgram[] = [];
 
-function nextEvent(node: ClusterNode, matches: (event: NodeEvent) => boolean, timeoutMs = 20_000): Promise<NodeEvent> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no such node event within ${timeoutMs} ms`)), timeoutMs);
-    const unsubscribe = node.monitorNodes((event) => {
-      if (!matches(event)) return;
-      clearTimeout(timer);
-      unsubscribe();
-      resolve(event);
-    });
-  });
-}
 
 beforeAll(async () => {
   server = await NatsServer.start();
@@ -70,7 +59,7 @@ it('tells a node killed and started again under its name as restarted, and frees
   const first = await NodeProgram.start('phoenix', server.url, CLUSTER, { WOTP_HEARTBEAT_MS: '250', WOTP_DOWN_AFTER_MS: '60000' });
   await first.request({ op: 'registerGlobal', name: 'phoenix_relay' });
   await expect(call({ global: 'phoenix_relay' }, { type: 'whoami' })).resolves.toBe('phoenix');
-  const restarted = nextEvent(tester, (event) => event.type === 'nodedown' && event.node === 'phoenix');
+  const restarted = nextNodeEvent(tester, (event) => event.type === 'nodedown' && event.node === 'phoenix');
   await first.kill();
   // Started again before anyone sees the first one down (it is not heard from for 1 s only then).
   const second = await NodeProgram.start('phoenix', server.url, CLUSTER);

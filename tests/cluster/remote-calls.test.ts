@@ -7,7 +7,7 @@
 import { CallTimeoutError, ClusterError, NameAlreadyRegisteredError, NoProcessError, PayloadNotCloneableError, ProcessExitError, call, cast } from '../../dist';
 import { startNode, type ClusterNode, type NodeEvent } from '../../dist/cluster';
 import { NatsServer } from '../../dist/tests/support/nats-server';
-import { NodeProgram, type NodeRequestError } from '../../dist/tests/support/cluster-node';
+import { NodeProgram, nextNodeEvent, type NodeRequestError } from '../../dist/tests/support/cluster-node';
 import type { RelayCall } from '../../dist/tests/fixtures/cluster/relay-server';
 
 const CLUSTER = 'calls';
@@ -21,18 +21,6 @@ let tester: ClusterNode;
 const events: NodeEvent[] = [];
 const started: NodeProgram[] = [];
 
-/** The next event `node` sees that `matches`, within `timeoutMs`. */
-function nextEvent(node: ClusterNode, matches: (event: NodeEvent) => boolean, timeoutMs = 20_000): Promise<NodeEvent> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no such node event within ${timeoutMs} ms`)), timeoutMs);
-    const unsubscribe = node.monitorNodes((event) => {
-      if (!matches(event)) return;
-      clearTimeout(timer);
-      unsubscribe();
-      resolve(event);
-    });
-  });
-}
 
 beforeAll(async () => {
   server = await NatsServer.start();
@@ -55,7 +43,7 @@ it('joins the cluster and sees the other nodes come up', async () => {
   tester = await startNode({ name: 'tester', servers: server.url, cluster: CLUSTER, ...TIMING });
   tester.monitorNodes((event) => events.push(event));
   // A starting node asks the others to beat at once: it knows them within a round trip.
-  await Promise.all(['a', 'b'].filter((node) => !tester.nodes().includes(node)).map((node) => nextEvent(tester, (event) => event.node === node)));
+  await Promise.all(['a', 'b'].filter((node) => !tester.nodes().includes(node)).map((node) => nextNodeEvent(tester, (event) => event.node === node)));
   expect(tester.nodes()).toEqual(['a', 'b']);
   await expect(startNode({ name: 'again', servers: server.url, cluster: CLUSTER })).rejects.toMatchObject({ code: 'ERR_ALREADY_A_NODE' });
 });
@@ -149,10 +137,10 @@ it('fails a call in flight when its node dies (kill -9): ProcessExitError, reaso
 });
 
 it('says at once when a node leaves cleanly (nodedown, reason left)', async () => {
-  const up = nextEvent(tester, (event) => event.node === 'leaving');
+  const up = nextNodeEvent(tester, (event) => event.node === 'leaving');
   const leaving = await NodeProgram.start('leaving', server.url, CLUSTER);
   await expect(up).resolves.toEqual({ type: 'nodeup', node: 'leaving' });
-  const down = nextEvent(tester, (event) => event.node === 'leaving');
+  const down = nextNodeEvent(tester, (event) => event.node === 'leaving');
   await leaving.stop();
   // Well before a silent node would be taken for down.
   await expect(down).resolves.toEqual({ type: 'nodedown', node: 'leaving', reason: 'left' });

@@ -5,6 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, watch } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { ClusterNode, NodeEvent } from '../../cluster';
 import type { NodeAnswer, NodeRequest } from '../fixtures/cluster/node-program';
 
 const PROGRAM = join(__dirname, '..', 'fixtures', 'cluster', 'node-program.js');
@@ -168,5 +169,18 @@ export function fileWritten(path: string, timeoutMs = 20_000): Promise<string> {
       reject(new Error(`${path} was not written within ${timeoutMs} ms`));
     }, timeoutMs);
     if (existsSync(path)) read();
+  });
+}
+
+/** The next event `node` (this test process's node) sees that `matches`, within `timeoutMs`. */
+export function nextNodeEvent(node: ClusterNode, matches: (event: NodeEvent) => boolean, timeoutMs = 20_000): Promise<NodeEvent> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no such node event within ${timeoutMs} ms`)), timeoutMs);
+    const unsubscribe = node.monitorNodes((event) => {
+      if (!matches(event)) return;
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(event);
+    });
   });
 }
