@@ -54,9 +54,24 @@ it('a cast or send from the main thread to a full mailbox throws, and nothing is
   expect(accepted).toBeGreaterThanOrEqual(1);
   expect(accepted).toBeLessThanOrEqual(2);
   await busy;
-  await expect(server.call({ type: 'echo', value: 'served' })).resolves.toBe('served');
+  // The casts it accepted are taken just after the sleep's reply left: until then (a few
+  // microseconds, longer on a loaded machine) the mailbox is still full, legitimately.
+  await expect(whenRoom(() => server.call({ type: 'echo', value: 'served' }))).resolves.toBe('served');
   expect(server.alive).toBe(true);
 });
+
+/** `send()`'s result, retried on the next turns of the event loop while the mailbox is full (within 5 s). */
+async function whenRoom<T>(send: () => Promise<T>): Promise<T> {
+  const deadline = performance.now() + 5000;
+  for (;;) {
+    try {
+      return await send();
+    } catch (error) {
+      if (!(error instanceof MailboxFullError) || performance.now() > deadline) throw error;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+}
 
 it('a call from another process to a full mailbox fails in that process with MailboxFullError', async () => {
   const target = await startEdge(1, 'bounded_target');
