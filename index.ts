@@ -14,6 +14,8 @@ import { joinAppTelemetry } from './runtime/app-telemetry';
 // supervisors and tasks): registered as worker-otp loads.
 import './runtime/process-requests';
 import './supervisor/process-requests';
+// Metrics and diagnostics_channel messages of process starts, exits and timeouts.
+import './runtime/process-events';
 
 export {
   startGenServer,

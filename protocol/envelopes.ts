@@ -210,8 +210,10 @@ export interface ProcessStartData {
   readonly trace: WireContext;
   /** The thread starts now, and `init` waits for a `go` envelope (see `StartOptions.initAfter`). */
   readonly initAfterGo?: boolean;
-  /** With a `maxMailbox`: where the process counts the messages it takes (see `MailboxTakes`). */
+  /** With a `maxMailbox`, or metrics or the live view on: where the process counts the messages it takes (see `MailboxTakes`). */
   readonly mailboxTaken?: SharedArrayBuffer;
+  /** With metrics or the live view on: where it writes its heap and handling times (see `GaugeWriter`). */
+  readonly gauges?: SharedArrayBuffer;
 }
 
 // --- a TaskSupervisor and its pool threads ---

@@ -39,6 +39,12 @@ export class MailboxBound {
     this.#sent = (this.#sent + 1) | 0;
   }
 
+  /** Messages sent and not yet taken by the process, now. */
+  depth(): number {
+    this.#takenSeen = Atomics.load(this.#taken, 0);
+    return Math.max(0, (this.#sent - this.#takenSeen) | 0);
+  }
+
   /** Takes back a message counted in and then not sent after all. */
   undo(): void {
     this.#sent = (this.#sent - 1) | 0;

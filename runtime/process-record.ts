@@ -4,6 +4,7 @@ import type { ExitReason } from '../errors';
 import type { From } from '../protocol/gen-server-definition';
 import type { MailboxBound } from '../protocol/mailbox-counter';
 import type { Port } from '../protocol/port';
+import type { GaugeReader } from '../protocol/process-gauges';
 
 /** Told once when a process exits, with why. */
 export type ExitListener = (reason: ExitReason, pid: number) => void;
@@ -35,8 +36,14 @@ export interface ProcessRecord {
   readonly links: Set<number>;
   /** Whether exit signals from linked processes arrive as `EXIT` messages instead of ending it. */
   trapExits: boolean;
-  /** With a `maxMailbox`: its bound, counting what is sent against what the thread took. */
+  /** With a `maxMailbox` (or metrics or the live view on at its start): what is sent against what the thread took. */
   readonly mailbox: MailboxBound | undefined;
+  /** With metrics or the live view on at its start: its heap and handling times, as its thread wrote them. */
+  readonly gauges: GaugeReader | undefined;
+  /** The module its GenServer definition comes from (absolute path). */
+  readonly modulePath: string;
+  /** When it started (`Date.now()`). */
+  readonly startedAt: number;
   /** Startup: called when `init` has completed. */
   onReady: (() => void) | undefined;
 }

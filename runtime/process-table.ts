@@ -25,8 +25,17 @@ export type MainCall = ClientCall<ProcessRecord>;
 export class ProcessTable {
   readonly registry = new ProcessRegistry();
   readonly router = new MessageRouter(this.registry);
+  /** Told of each process ready (its `init` done), each process gone, each main-thread call timed out: metrics and diagnostics listen. */
+  readonly watchers = {
+    ready: new Set<(record: ProcessRecord) => void>(),
+    gone: new Set<(record: ProcessRecord, reason: ExitReason) => void>(),
+    callTimedOut: new Set<(callee: ProcessRecord) => void>(),
+  };
   /** Calls the main thread made and waits on. */
-  readonly mainCalls = new CallBook<MainCall>((call, timeoutMs) => new CallTimeoutError({ pid: call.callee.pid, name: call.callee.name }, timeoutMs));
+  readonly mainCalls = new CallBook<MainCall>((call, timeoutMs) => {
+    for (const watcher of this.watchers.callTimedOut) watcher(call.callee);
+    return new CallTimeoutError({ pid: call.callee.pid, name: call.callee.name }, timeoutMs);
+  });
   /** Resolves each live record's `exiting`. */
   readonly #announceExit = new WeakMap<ProcessRecord, (reason: ExitReason) => void>();
   /** Process groups: a process leaves its groups when it exits. */
@@ -38,12 +47,13 @@ export class ProcessTable {
    * Adds a process whose thread was just created, with its name registered (the caller
    * checked the name is free). Wires its messages and its exit.
    */
-  add(process: Pick<ProcessRecord, 'pid' | 'name' | 'worker' | 'autoSpans' | 'label' | 'mailbox'>): ProcessRecord {
+  add(process: Pick<ProcessRecord, 'pid' | 'name' | 'worker' | 'autoSpans' | 'label' | 'mailbox' | 'gauges' | 'modulePath'>): ProcessRecord {
     const { pid, worker } = process;
     let markExited!: (reason: ExitReason) => void;
     let markExiting!: (reason: ExitReason) => void;
     const record: ProcessRecord = {
       ...process,
+      startedAt: Date.now(),
       port: portOf(worker),
       threadId: worker.threadId,
       lastSpan: undefined,
@@ -82,6 +92,7 @@ export class ProcessTable {
         }
       }
       record.monitors.clear();
+      for (const watcher of this.watchers.gone) watcher(record, reason);
       markExited(reason);
     });
     return record;
@@ -168,6 +179,7 @@ export class ProcessTable {
       case 'ready':
         record.label = message.label;
         record.onReady?.();
+        for (const watcher of this.watchers.ready) watcher(record);
         return;
       case 'exit':
         this.#markExiting(record, fromWireExitReason(message.reason));

@@ -4,6 +4,8 @@ import { NameAlreadyRegisteredError, StartError, describeExitReason, describeVal
 import { injectTraceCarrier } from '../propagation/trace-carrier';
 import { envelope, type ProcessStartData } from '../protocol/envelopes';
 import { MailboxBound } from '../protocol/mailbox-counter';
+import { GaugeReader, processGaugesBuffer } from '../protocol/process-gauges';
+import { instrumentationOn } from './instrumentation';
 import type { GenServerDefinition, InitArgOf } from '../protocol/gen-server-definition';
 import { assertNotInWorkerOtpThread } from '../protocol/thread-kind';
 import { startTimeout, validateTimeout } from '../protocol/timeouts';
@@ -152,7 +154,11 @@ function spawnProcess(absolutePath: string, initArg: unknown, options: StartOpti
   }
   const pid = processTable.registry.allocatePid();
   const defaultLabel = basename(absolutePath, extname(absolutePath));
-  const mailbox = options.maxMailbox !== undefined && options.maxMailbox !== Infinity ? new MailboxBound(options.maxMailbox) : undefined;
+  // Metrics and the live view read a process's mailbox depth and gauges: made when either is on.
+  const instrumented = instrumentationOn();
+  const bounded = options.maxMailbox !== undefined && options.maxMailbox !== Infinity;
+  const mailbox = bounded || instrumented ? new MailboxBound(bounded ? options.maxMailbox! : Infinity) : undefined;
+  const gauges = instrumented ? processGaugesBuffer() : undefined;
   const startData: ProcessStartData = {
     modulePath: absolutePath,
     initArg,
@@ -163,6 +169,7 @@ function spawnProcess(absolutePath: string, initArg: unknown, options: StartOpti
     trace: injectTraceCarrier(),
     ...(options.initAfter ? { initAfterGo: true } : {}),
     ...(mailbox ? { mailboxTaken: mailbox.buffer } : {}),
+    ...(gauges ? { gauges } : {}),
   };
   let worker: Worker;
   try {
@@ -174,7 +181,16 @@ function spawnProcess(absolutePath: string, initArg: unknown, options: StartOpti
   } catch (error) {
     throw isDataCloneError(error) ? StartError.initArgNotCloneable(error) : error;
   }
-  return processTable.add({ pid, name, worker, autoSpans: startData.autoSpans, label: name ?? defaultLabel, mailbox });
+  return processTable.add({
+    pid,
+    name,
+    worker,
+    autoSpans: startData.autoSpans,
+    label: name ?? defaultLabel,
+    mailbox,
+    gauges: gauges && new GaugeReader(gauges),
+    modulePath: absolutePath,
+  });
 }
 
 function sendGo(record: ProcessRecord): void {

@@ -19,6 +19,8 @@ import { joinAppTelemetry } from '../runtime/app-telemetry';
 import { processTable } from '../runtime/process-table';
 import { resolveChildSpec, type ChildSpec, type ChildType, type ResolvedChildSpec, type SupervisedChild } from './child-spec';
 import { RestartIntensity } from './restart-intensity';
+import { supervisionMetrics } from './supervision-metrics';
+import { listening, publish } from '../runtime/diagnostics';
 import { RESTART_STRATEGIES, childrenToRestart, isRestarted, type RestartStrategy } from './restart-strategy';
 
 /** Options of a supervisor, with OTP's defaults. */
@@ -39,6 +41,8 @@ export interface ChildInfo {
   /** The running child's pid, `restarting` while it is being restarted, or undefined when not running. */
   readonly pid: Pid | 'restarting' | undefined;
   readonly type: ChildType;
+  /** How often this supervisor restarted it. */
+  readonly restarts: number;
 }
 
 /** What {@link Supervisor.countChildren} returns. */
@@ -215,6 +219,7 @@ export class Supervisor implements SupervisedChild {
       id: state.spec.id,
       pid: state.child?.pid ?? (state.restarting ? 'restarting' : undefined),
       type: state.spec.type,
+      restarts: state.restarts,
     }));
   }
 
@@ -396,17 +401,18 @@ export class Supervisor implements SupervisedChild {
       return;
     }
     const links: Link[] = child.lastSpanContext ? [{ context: child.lastSpanContext }] : [];
-    await this.#restart(state, reason, links);
+    await this.#restart(state, reason, links, child.pid.pid);
   }
 
   /** Restarts per the strategy, under a `<name>.restart_child` span linked to the crash. */
-  async #restart(state: ChildState, reason: ExitReason, links: Link[]): Promise<void> {
+  async #restart(state: ChildState, reason: ExitReason, links: Link[], oldPid: number): Promise<void> {
     const crash = describeExitReason(reason);
     if (!this.#intensity.allow()) {
       await this.#giveUp(state, crash, links);
       return;
     }
     state.restarts += 1;
+    supervisionMetrics()?.restarts.add(1, { [ATTR_SUPERVISOR]: this.name, [ATTR_CHILD_ID]: state.spec.id });
     const span = runtimeTracer().startSpan(
       `${this.name}.restart_child`,
       {
@@ -436,6 +442,9 @@ export class Supervisor implements SupervisedChild {
       for (const member of affected) member.restarting = false;
       span.end();
     }
+    if (listening('supervisorRestart')) {
+      publish('supervisorRestart', { supervisor: this.name, childId: state.spec.id, oldPid, newPid: state.child?.pid.pid, reason });
+    }
     if (failure) await this.#giveUp(failure.member, failure.description, links);
   }
 
@@ -460,6 +469,7 @@ export class Supervisor implements SupervisedChild {
   /** Past the restart intensity: stop everything and exit, so the parent decides. */
   async #giveUp(state: ChildState, lastCrash: string, links: Link[]): Promise<void> {
     const error = new RestartIntensityError(this.name, this.#intensity.maxRestarts, this.#intensity.maxSeconds, `${state.spec.id}: ${lastCrash}`);
+    supervisionMetrics()?.intensityReached.add(1, { [ATTR_SUPERVISOR]: this.name });
     const span = runtimeTracer().startSpan(
       `${this.name}.restart_intensity_reached`,
       { kind: SpanKind.INTERNAL, links, attributes: { ...this.#attributes(), [ATTR_CHILD_ID]: state.spec.id, [ATTR_EXIT_REASON]: lastCrash } },

@@ -108,6 +108,15 @@ export class TaskDispatcher {
     return { response, cancel: (reason) => this.#cancel(entry, reason) };
   }
 
+  /** Tasks waiting in the queue, and tasks handed to threads (running, or next in a thread's bundle). */
+  load(): { queued: number; inThreads: number; bundles: number } {
+    let queued = 0;
+    for (let index = this.#head; index < this.#queue.length; index++) if (this.#queue[index]?.settled === false) queued++;
+    let inThreads = 0;
+    for (const bundle of this.#bundles) inThreads += bundle.length;
+    return { queued, inThreads, bundles: this.#bundles.size };
+  }
+
   /** Resolves once every submitted task has settled; tasks that fail meanwhile are not requeued. */
   close(): Promise<void> {
     this.#closing = true;

@@ -34,6 +34,9 @@ import { TaskDispatcher, dispatchedPoolOptions } from './task-dispatcher';
 import { WaitBounds } from '../../protocol/wait-bounds';
 import { streamTasks, type AsyncStreamOptions } from '../../protocol/task-stream';
 import { NolinkTask, Task, type TaskArgs, type TaskOutcome, type TaskRef, type TaskResult } from '../../protocol/task';
+import { listening, publish, type TaskOutcomeKind } from '../../runtime/diagnostics';
+import type { ObservedThread } from '../../runtime/runtime-metrics';
+import { ATTR_TASK_OUTCOME, ATTR_TASK_SUPERVISOR, supervisionMetrics, watchPool } from '../supervision-metrics';
 
 const TASK_HOST_PATH = join(__dirname, '..', '..', 'workers', 'task-thread.js');
 
@@ -111,6 +114,8 @@ export class TaskSupervisor {
   #pending = 0;
   /** Set by the first `shutdown()`: resolves once the pool's threads are gone. */
   #stopped: Promise<void> | undefined;
+  readonly #unwatch: () => void;
+  #nextTaskId = 1;
 
   private constructor(name: string, pool: Piscina, dispatcher: TaskDispatcher, autoSpans: boolean, maxQueue: number | 'auto') {
     this.name = name;
@@ -119,6 +124,7 @@ export class TaskSupervisor {
     this.#autoSpans = autoSpans;
     this.#maxQueue = maxQueue === 'auto' ? pool.options.maxThreads ** 2 : maxQueue;
     runningPools.set(this, processTable.registry.allocatePid());
+    this.#unwatch = watchPool(this);
   }
 
   /** Starts the pool. Bad options throw, naming the field. */
@@ -166,6 +172,22 @@ export class TaskSupervisor {
   /** The most threads the pool runs at once. */
   get maxThreads(): number {
     return this.#pool.options.maxThreads;
+  }
+
+  /**
+   * What the pool holds now: tasks `queued` for a thread, tasks handed to threads
+   * (`running`: the one each busy thread runs, and the next in its bundle), its `threads`,
+   * and how many of them are `busy`.
+   */
+  load(): { readonly queued: number; readonly running: number; readonly threads: number; readonly busy: number } {
+    const { queued, inThreads, bundles } = this.#dispatcher.load();
+    const threads = this.#pool.threads.length;
+    return { queued, running: inThreads, threads, busy: Math.min(bundles, threads) };
+  }
+
+  /** @internal Its threads, for the utilisation gauge and the live view. */
+  *observedThreads(): Iterable<ObservedThread> {
+    for (const thread of this.#pool.threads) yield { name: `${this.name}#${thread.threadId}`, worker: thread, heapUsed: () => undefined };
   }
 
   /**
@@ -269,6 +291,7 @@ export class TaskSupervisor {
   shutdown(timeoutMs = DEFAULT_TASK_SHUTDOWN_MS): Promise<void> {
     validateTimeout(timeoutMs, 'timeoutMs');
     runningPools.delete(this);
+    this.#unwatch();
     this.#stopped ??= this.#dispatcher.close().then(() => this.#pool.destroy());
     const cancelAfter = startTimeout(timeoutMs, () => this.#dispatcher.cancelAll((label) => TaskCancelledError.bySupervisorShutdown(label, this.name, timeoutMs)));
     if (cancelAfter) void this.#stopped.then(() => clearTimeout(cancelAfter));
@@ -300,20 +323,48 @@ export class TaskSupervisor {
     };
     const dispatched = this.#dispatcher.submit(request, takeTransfer(args));
     this.#pending += 1;
+    const settled = this.#observeTask(modulePath, task.export);
     const running = dispatched.response.then(
       (response) => {
         this.#pending -= 1;
+        settled?.(response.ok ? 'ok' : 'error', response.micros);
         if (!response.ok) throw endSpan(span, fromWireError(response.error));
         span?.end();
         return response.value;
       },
       (error: unknown) => {
         this.#pending -= 1;
+        settled?.(error instanceof TaskCancelledError || error instanceof TaskTimeoutError ? 'cancelled' : 'exit', undefined);
         // A cancellation (the first one sticks) is told as it is; the pool's own failures are explained.
         throw endSpan(span, error instanceof WorkerOtpError ? error : this.#explain(task.export, error));
       },
     );
     return new Task(task.export, running, (reason) => dispatched.cancel(reason));
+  }
+
+  /**
+   * A task's metrics and `diagnostics_channel` messages, when either is on: returns what
+   * to call when it settles (with its run time, when it ran), else `undefined`.
+   */
+  #observeTask(modulePath: string, exportName: string): ((outcome: TaskOutcomeKind, runMicros: number | undefined) => void) | undefined {
+    const metrics = supervisionMetrics();
+    const announce = listening('taskStart') || listening('taskFinish');
+    if (metrics === undefined && !announce) return undefined;
+    const id = this.#nextTaskId++;
+    const submittedAt = performance.now();
+    if (listening('taskStart')) publish('taskStart', { id, supervisor: this.name, module: modulePath, export: exportName });
+    return (outcome, runMicros) => {
+      const totalMs = performance.now() - submittedAt;
+      if (metrics) {
+        const pool = { [ATTR_TASK_SUPERVISOR]: this.name };
+        metrics.tasks.add(1, { ...pool, [ATTR_TASK_OUTCOME]: outcome });
+        if (runMicros !== undefined) {
+          metrics.taskRun.record(runMicros / 1e6, pool);
+          metrics.taskWait.record(Math.max(0, totalMs / 1000 - runMicros / 1e6), pool);
+        }
+      }
+      if (listening('taskFinish')) publish('taskFinish', { id, supervisor: this.name, export: exportName, outcome, durationMs: totalMs });
+    };
   }
 
   /** Turns the pool's rejections into worker-otp's typed errors. */

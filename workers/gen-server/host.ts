@@ -23,6 +23,7 @@ import {
 import { ROOT_CONTEXT, SpanKind, TraceFlags, context, diag, trace } from '../../propagation/opentelemetry';
 import { answerFlush } from '../../protocol/flush';
 import { MailboxTakes } from '../../protocol/mailbox-counter';
+import { GaugeWriter } from '../../protocol/process-gauges';
 import { takeTransfer } from '../../protocol/move';
 import {
   envelope,
@@ -59,6 +60,9 @@ import { loadDefinition } from './load-definition';
 import { Mailbox, type MailboxEntry } from './mailbox';
 import { Outbound } from './outbound';
 
+/** How often a process writes its heap used for the main thread (metrics, the live view). */
+const HEAP_EVERY_MS = 1000;
+
 /** The attributes of a message no span records. */
 const NO_ATTRIBUTES: Attributes = Object.freeze({});
 
@@ -84,11 +88,20 @@ class GenServerHost {
   #exiting = false;
   /** With a `maxMailbox`: where this thread counts the messages it takes, for the main thread to see. */
   readonly #mailboxTakes: MailboxTakes | undefined;
+  /** With metrics or the live view on: where this thread writes its handling times and heap. */
+  readonly #gauges: GaugeWriter | undefined;
 
   constructor(start: ProcessStartData) {
     setThreadKind('process');
     this.#start = start;
     this.#mailboxTakes = start.mailboxTaken ? new MailboxTakes(start.mailboxTaken) : undefined;
+    this.#gauges = start.gauges ? new GaugeWriter(start.gauges) : undefined;
+    if (this.#gauges) {
+      const gauges = this.#gauges;
+      const writeHeap = () => gauges.heapUsed(process.memoryUsage().heapUsed);
+      writeHeap();
+      setInterval(writeHeap, HEAP_EVERY_MS).unref();
+    }
     this.#label = start.name ?? start.defaultLabel;
     startWorkerTelemetry({ threadName: start.name ?? formatPid(start.pid) });
     threadOutbox()?.addUpstream({ sendSpans: (spans) => this.#port.post(envelope.spans(spans)) });
@@ -101,6 +114,7 @@ class GenServerHost {
       label: () => this.#label,
       attributes: (kind) => this.#attributes(kind),
       post: (message, what, transfer) => this.#post(message, what, transfer),
+      ...(this.#gauges ? { timedOut: () => this.#gauges!.callTimedOut() } : {}),
     });
   }
 
@@ -180,8 +194,20 @@ class GenServerHost {
     }
   }
 
-  /** Handles one message; returns a promise only when its callback is asynchronous. */
+  /** Handles one message (timing it when metrics or the live view are on); returns a promise only when its callback is asynchronous. */
   #handle(entry: MailboxEntry): Promise<void> | undefined {
+    const gauges = this.#gauges;
+    const type = entry.envelope.type;
+    if (gauges === undefined || type === 'stop') return this.#handleMessage(entry);
+    const started = performance.now();
+    const callback = type === 'call' ? 0 : type === 'cast' ? 1 : 2;
+    const handled = this.#handleMessage(entry);
+    if (handled === undefined) gauges.handled(callback, (performance.now() - started) / 1000);
+    else void handled.then(() => gauges.handled(callback, (performance.now() - started) / 1000));
+    return handled;
+  }
+
+  #handleMessage(entry: MailboxEntry): Promise<void> | undefined {
     const { envelope: message } = entry;
     if (entry.counted) this.#mailboxTakes!.took();
     const parent = entry.localContext ?? openTrace(message);

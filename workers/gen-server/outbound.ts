@@ -32,13 +32,16 @@ export interface Sender {
   attributes(kind: string): Attributes;
   /** Posts to the main thread, spans riding along, moving `transfer`; throws a typed error if it cannot. */
   post(message: SpanFields, what: string, transfer?: readonly TransferListItem[]): void;
+  /** Told when a call of this process timed out (metrics count them). */
+  timedOut?(): void;
 }
 
 export class Outbound {
   readonly #sender: Sender;
-  readonly #calls = new CallBook<ClientCall<WireProcessRef>>((call, timeoutMs) =>
-    new CallTimeoutError(typeof call.callee === 'number' ? { pid: call.callee } : { name: describeRef(call.callee) }, timeoutMs),
-  );
+  readonly #calls = new CallBook<ClientCall<WireProcessRef>>((call, timeoutMs) => {
+    this.#sender.timedOut?.();
+    return new CallTimeoutError(typeof call.callee === 'number' ? { pid: call.callee } : { name: describeRef(call.callee) }, timeoutMs);
+  });
 
   constructor(sender: Sender) {
     this.#sender = sender;
