@@ -133,6 +133,10 @@ export {
   formatPid,
 } from './errors';
 export type { ExitReason, StopReason, StopDetail, ProcessLabel, ClusterErrorCode, StartErrorCode, SupervisorErrorCode, TaskCancelledBy, TaskModuleErrorCode } from './errors';
+export { observe } from './observer';
+export type { ObserveOptions, LiveView, ObservedState, SystemSnapshot, SupervisorView, ChildView, ProcessView, PoolView, FeedEvent } from './observer';
+export { CHANNELS as DIAGNOSTICS_CHANNELS } from './runtime/diagnostics';
+export type { ProcessStartMessage, ProcessExitMessage, SupervisorRestartMessage, TaskStartMessage, TaskFinishMessage, TaskOutcomeKind } from './runtime/diagnostics';
 export { WorkerSpanProcessor } from './telemetry/bridge/worker-span-processor';
 export { TailSamplingSpanProcessor } from './telemetry/export/tail-sampling-processor';
 export type { TailSamplingOptions, TailSamplingStats } from './telemetry/export/tail-decisions';

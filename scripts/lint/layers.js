@@ -16,6 +16,7 @@ const LAYERS = {
   workers: 4,
   supervisor: 5,
   cluster: 6,
+  observer: 6,
 };
 /** The package's entry points sit above every folder. */
 const ENTRY_POINTS = new Set(['index.ts']);
