@@ -3,6 +3,7 @@ import { reportConfigProblem } from '../telemetry/config-warning';
 import type { SdkSpanExporter } from '../telemetry/sdk-types';
 import { samplerConfigFromEnv, validateSamplerConfig, type SamplerConfig } from '../telemetry/record/sampling';
 import { resolveTailSamplingOptions, type TailSamplingOptions } from '../telemetry/export/tail-decisions';
+import { resolveMetricsOptions, type MetricsOptions, type ResolvedMetricsOptions } from './metrics-options';
 
 /**
  * Where spans go: `otlp` (OTLP/HTTP protobuf to a collector), `console` (printed),
@@ -57,6 +58,8 @@ export interface TelemetryOptions {
    * `always_on` (giving another one with it throws). Default: off.
    */
   readonly tailSampling?: TailSamplingOptions;
+  /** Metrics export (see {@link MetricsOptions}). Default: off unless `OTEL_METRICS_EXPORTER` names an exporter. */
+  readonly metrics?: MetricsOptions;
   /** Environment to read instead of `process.env`. */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -81,6 +84,7 @@ export interface ResolvedTelemetryOptions {
   readonly memorySpanLimit: number;
   readonly maxPendingSpansPerThread: number;
   readonly tailSampling: Required<TailSamplingOptions> | undefined;
+  readonly metrics: ResolvedMetricsOptions;
   readonly env: NodeJS.ProcessEnv;
 }
 
@@ -181,6 +185,7 @@ export function resolveTelemetryOptions(options: TelemetryOptions = {}): Resolve
     memorySpanLimit: positiveInteger(options, 'memorySpanLimit', 10_000),
     maxPendingSpansPerThread: positiveInteger(options, 'maxPendingSpansPerThread', 4096),
     tailSampling,
+    metrics: resolveMetricsOptions(options.metrics, env),
     env,
   };
 }

@@ -11,6 +11,8 @@ import { MemorySpanStore } from '../telemetry/export/memory-span-store';
 import type { SdkReadableSpan, SdkResource } from '../telemetry/sdk-types';
 import { appTelemetryPresent } from './app-telemetry';
 import type * as OwnPipelineModule from './own-pipeline';
+import type * as OwnMetricsModule from './own-metrics';
+import type { OwnMetrics } from './own-metrics';
 import type { OwnPipeline } from './own-pipeline';
 import { resolveTelemetryOptions, type ResolvedTelemetryOptions, type TelemetryOptions } from './telemetry-options';
 
@@ -25,20 +27,34 @@ export interface TelemetryStats extends ExportStats {
 /** The SDK packages worker-otp's own setup needs; an application with its own SDK does not install them for worker-otp. */
 const SDK_PACKAGES = ['@opentelemetry/sdk-trace-base', '@opentelemetry/resources', '@opentelemetry/otlp-exporter-base', '@opentelemetry/otlp-transformer'];
 
-/* eslint-disable @typescript-eslint/no-require-imports -- the SDK is loaded when the own setup starts, not with worker-otp */
-function loadOwnPipeline(): typeof OwnPipelineModule {
+const METRICS_PACKAGES = ['@opentelemetry/sdk-metrics', '@opentelemetry/exporter-metrics-otlp-proto'];
+
+/** Loads a part of the own setup; a package it needs that is missing becomes an error saying what to install. */
+function loadPart<T>(load: () => T, packages: readonly string[], explain: (missing: string) => string): T {
   try {
-    return require('./own-pipeline') as typeof OwnPipelineModule;
+    return load();
   } catch (error) {
-    const missing = (error as { code?: string }).code === 'MODULE_NOT_FOUND' && SDK_PACKAGES.find((name) => (error as Error).message.includes(`'${name}'`));
+    const missing = (error as { code?: string }).code === 'MODULE_NOT_FOUND' && packages.find((name) => (error as Error).message.includes(`'${name}'`));
     if (!missing) throw error;
-    throw new Error(
-      `worker-otp telemetry: startTelemetry() needs the OpenTelemetry SDK packages (${missing} is missing): npm install ${SDK_PACKAGES.join(' ')}. ` +
-        'An application that runs its own SDK does not call startTelemetry(): worker-otp joins that SDK by itself',
-      { cause: error },
-    );
+    throw new Error(explain(missing), { cause: error });
   }
 }
+
+/* eslint-disable @typescript-eslint/no-require-imports -- the SDK is loaded when the own setup starts, not with worker-otp */
+const loadOwnPipeline = () =>
+  loadPart(
+    () => require('./own-pipeline') as typeof OwnPipelineModule,
+    SDK_PACKAGES,
+    (missing) =>
+      `worker-otp telemetry: startTelemetry() needs the OpenTelemetry SDK packages (${missing} is missing): npm install ${SDK_PACKAGES.join(' ')}. ` +
+      'An application that runs its own SDK does not call startTelemetry(): worker-otp joins that SDK by itself',
+  );
+const loadOwnMetrics = () =>
+  loadPart(
+    () => require('./own-metrics') as typeof OwnMetricsModule,
+    METRICS_PACKAGES,
+    (missing) => `worker-otp telemetry: exporting metrics needs ${missing}: npm install ${METRICS_PACKAGES.join(' ')} (or set OTEL_METRICS_EXPORTER=none)`,
+  );
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 let active: Telemetry | undefined;
@@ -52,6 +68,7 @@ export class Telemetry {
   readonly options: ResolvedTelemetryOptions;
   readonly #memory: MemorySpanStore | undefined;
   readonly #pipeline: OwnPipeline | undefined;
+  readonly #metrics: OwnMetrics | undefined;
   /** Exports what was recorded when the program ends without calling `shutdown()`. */
   readonly #onBeforeExit = () => void this.shutdown();
   #shutdown: Promise<void> | undefined;
@@ -61,6 +78,7 @@ export class Telemetry {
     this.options = options;
     this.#memory = options.exporter === 'memory' && !options.disabled ? new MemorySpanStore(options.memorySpanLimit) : undefined;
     this.#pipeline = options.disabled ? undefined : loadOwnPipeline().startOwnPipeline(options, this.#memory);
+    this.#metrics = this.#pipeline && options.metrics.exporter !== 'none' ? loadOwnMetrics().startOwnMetrics(options.metrics, this.#pipeline.resource) : undefined;
     if (this.#pipeline) process.once('beforeExit', this.#onBeforeExit);
   }
 
@@ -89,7 +107,7 @@ export class Telemetry {
    * queued. Each worker is waited for at most `flushTimeoutMs`.
    */
   async forceFlush(): Promise<void> {
-    await this.#pipeline?.forceFlush();
+    await Promise.all([this.#pipeline?.forceFlush(), this.#metrics?.forceFlush()]);
   }
 
   /**
@@ -100,7 +118,7 @@ export class Telemetry {
     this.#shutdown ??= (async () => {
       process.removeListener('beforeExit', this.#onBeforeExit);
       try {
-        await this.#pipeline?.shutdown();
+        await Promise.all([this.#pipeline?.shutdown(), this.#metrics?.shutdown()]);
       } finally {
         if (active === this) active = undefined;
       }
