@@ -48,8 +48,8 @@ requests.register('dynamic_supervisor_start', async (caller, args) => {
 });
 
 /** A row of `whichChildren` as it crosses to the process: pids as numbers. */
-function childRow(row: ReturnType<Supervisor['whichChildren']>[number]): { id: string; pid: number | 'restarting' | undefined; type: string } {
-  return { id: row.id, pid: typeof row.pid === 'object' ? row.pid.pid : row.pid, type: row.type };
+function childRow(row: ReturnType<Supervisor['whichChildren']>[number]): { id: string; pid: number | 'restarting' | undefined; type: string; restarts: number } {
+  return { id: row.id, pid: typeof row.pid === 'object' ? row.pid.pid : row.pid, type: row.type, restarts: row.restarts };
 }
 
 requests.register('supervisor_call', async (_caller, args) => {

@@ -31,6 +31,8 @@ export interface ChildRow {
   readonly id: string;
   readonly pid: Pid | 'restarting' | undefined;
   readonly type: 'worker' | 'supervisor';
+  /** How often the supervisor restarted it. */
+  readonly restarts: number;
 }
 
 /** A process's handle on a supervisor (or dynamic supervisor): OTP's supervisor functions, by pid. */
@@ -65,7 +67,7 @@ export class SupervisorHandle {
   }
 
   async whichChildren(): Promise<ChildRow[]> {
-    const rows = await this.#call<Array<{ id: string; pid: number | 'restarting' | undefined; type: 'worker' | 'supervisor' }>>('whichChildren', { op: 'which_children' });
+    const rows = await this.#call<Array<{ id: string; pid: number | 'restarting' | undefined; type: 'worker' | 'supervisor'; restarts: number }>>('whichChildren', { op: 'which_children' });
     return rows.map((row) => ({ ...row, pid: typeof row.pid === 'number' ? makePid(row.pid) : row.pid }));
   }
 

@@ -24,7 +24,7 @@ it('starts with no children and adds them at run time', async () => {
   expect(supervisor.countChildren()).toEqual({ specs: 0, active: 0, supervisors: 0, workers: 0 });
   const pid = await supervisor.startChild(spec('d1', 0));
   expect(whereis('d1')).toEqual(pid);
-  expect(supervisor.whichChildren()).toEqual([{ id: 'child-1', pid, type: 'worker' }]);
+  expect(supervisor.whichChildren()).toEqual([{ id: 'child-1', pid, type: 'worker', restarts: 0 }]);
 });
 
 it('refuses a child past maxChildren with a typed error', async () => {

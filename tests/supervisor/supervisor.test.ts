@@ -112,7 +112,7 @@ describe('restart types', () => {
     const handled = exitHandled(pid);
     await expect(call('t', { type: 'exit_normally' })).resolves.toBe('bye');
     await handled;
-    expect(supervisor.whichChildren()).toEqual([{ id: 't', pid: undefined, type: 'worker' }]);
+    expect(supervisor.whichChildren()).toEqual([{ id: 't', pid: undefined, type: 'worker', restarts: 0 }]);
     expect(board.starts).toBe(1);
   });
 

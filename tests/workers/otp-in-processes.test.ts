@@ -152,7 +152,7 @@ describe('a supervision tree started from a process', () => {
       type: 'tree',
       children: [{ kind: 'worker', id: 'worker', module: COUNTER, initArg: undefined, options: { name: 'tree_worker_in_process' } }],
     })) as { pid: number; children: Array<{ id: string; pid: { pid: number } }> };
-    expect(children).toEqual([{ id: 'worker', pid: { pid: expect.any(Number) }, type: 'worker' }]);
+    expect(children).toEqual([{ id: 'worker', pid: { pid: expect.any(Number) }, type: 'worker', restarts: 0 }]);
     const first = whereis('tree_worker_in_process')!;
     expect(first.pid).toBe(children[0]!.pid.pid);
     const pids = [parent.pid.pid, treePid, first.pid];
