@@ -18,6 +18,7 @@ import { traceCostCases } from './cases/trace-costs';
 import { exportCases } from './cases/export';
 import { libraryCases } from './cases/library';
 import { lifecycleCases } from './cases/lifecycle';
+import { metricsCases } from './cases/metrics';
 import { moveCases } from './cases/moves';
 import { batchCases, taskCases } from './cases/tasks';
 import { startCollector } from './collector';
@@ -39,6 +40,8 @@ export async function runBenchmarks({ config, log = () => {} }: BenchOptions): P
   await taskCases(report, config, 'untraced');
   await batchCases(report, config);
   await moveCases(report, config);
+  log('metrics: a process started with a MeterProvider against one started before it');
+  await metricsCases(report, config);
   log('clusters on NATS: a call to another node against a bare NATS request, tasks on two nodes against one');
   await clusterCases(report, config);
 

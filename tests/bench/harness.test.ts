@@ -21,6 +21,7 @@ it('measures every case and ratio, and renders the table and the JSON', async ()
     'comlink.bare.pipelined', 'comlink.traced.pipelined', 'call.tail.pipelined', 'cast.tail',
     'nats.request (bare, to a node\'s main thread)', 'cluster.call (to a GenServer on another node)',
     'cluster.tasks1ms (1 node, 1 thread)', 'cluster.tasks1ms (2 nodes, 1 thread each)',
+    'call.metrics.pipelined (started with a MeterProvider)', 'cast.metrics (started with a MeterProvider)',
     'cost: span: start and end a root (the caller\'s)', 'cost: encode: per span, 64 at a time', 'cost: export: OTLP/HTTP to the loopback collector, CPU per span',
   ]) {
     expect(ids).toContain(id);
