@@ -27,63 +27,59 @@ export function processGaugesBuffer(): SharedArrayBuffer {
   return new SharedArrayBuffer(SIZE);
 }
 
+/** The buffer's fields, as both sides see them. */
+function fieldsOf(buffer: SharedArrayBuffer) {
+  return {
+    count: new Int32Array(buffer, COUNT_AT, 1),
+    timeouts: new Int32Array(buffer, TIMEOUTS_AT, 1),
+    heap: new Float64Array(buffer, HEAP_AT, 1),
+    samples: new Float64Array(buffer, SAMPLES_AT, RING),
+    kinds: new Uint8Array(buffer, KINDS_AT, RING),
+  };
+}
+
 /** The process's side: records handling times and its heap. */
 export class GaugeWriter {
-  readonly #count: Int32Array;
-  readonly #timeouts: Int32Array;
-  readonly #heap: Float64Array;
-  readonly #samples: Float64Array;
-  readonly #kinds: Uint8Array;
+  readonly #fields: ReturnType<typeof fieldsOf>;
   #written = 0;
 
   constructor(buffer: SharedArrayBuffer) {
-    this.#count = new Int32Array(buffer, COUNT_AT, 1);
-    this.#timeouts = new Int32Array(buffer, TIMEOUTS_AT, 1);
-    this.#heap = new Float64Array(buffer, HEAP_AT, 1);
-    this.#samples = new Float64Array(buffer, SAMPLES_AT, RING);
-    this.#kinds = new Uint8Array(buffer, KINDS_AT, RING);
+    this.#fields = fieldsOf(buffer);
   }
 
   /** A call this process made timed out. */
   callTimedOut(): void {
-    Atomics.add(this.#timeouts, 0, 1);
+    Atomics.add(this.#fields.timeouts, 0, 1);
   }
 
   handled(callback: CallbackIndex, seconds: number): void {
+    const { samples, kinds, count } = this.#fields;
     const slot = (this.#written >>> 0) % RING;
-    this.#samples[slot] = seconds;
-    this.#kinds[slot] = callback;
+    samples[slot] = seconds;
+    kinds[slot] = callback;
     this.#written = (this.#written + 1) | 0;
     // Published after the sample: a reader that sees the count sees the sample.
-    Atomics.store(this.#count, 0, this.#written);
+    Atomics.store(count, 0, this.#written);
   }
 
   heapUsed(bytes: number): void {
-    this.#heap[0] = bytes;
+    this.#fields.heap[0] = bytes;
   }
 }
 
 /** The main thread's side: reads the heap, drains the handling times. */
 export class GaugeReader {
-  readonly #count: Int32Array;
-  readonly #timeouts: Int32Array;
+  readonly #fields: ReturnType<typeof fieldsOf>;
   #timeoutsRead = 0;
-  readonly #heap: Float64Array;
-  readonly #samples: Float64Array;
-  readonly #kinds: Uint8Array;
   #read = 0;
 
   constructor(buffer: SharedArrayBuffer) {
-    this.#count = new Int32Array(buffer, COUNT_AT, 1);
-    this.#timeouts = new Int32Array(buffer, TIMEOUTS_AT, 1);
-    this.#heap = new Float64Array(buffer, HEAP_AT, 1);
-    this.#samples = new Float64Array(buffer, SAMPLES_AT, RING);
-    this.#kinds = new Uint8Array(buffer, KINDS_AT, RING);
+    this.#fields = fieldsOf(buffer);
   }
 
   /** Calls the process made that timed out since the last look. */
   takeTimeouts(): number {
-    const total = Atomics.load(this.#timeouts, 0);
+    const total = Atomics.load(this.#fields.timeouts, 0);
     const since = (total - this.#timeoutsRead) | 0;
     this.#timeoutsRead = total;
     return since;
@@ -91,12 +87,13 @@ export class GaugeReader {
 
   /** Heap used by the process's thread, bytes, as it last wrote (0 before it did). */
   get heapUsed(): number {
-    return this.#heap[0]!;
+    return this.#fields.heap[0]!;
   }
 
   /** Hands `each` the handling times recorded since the last drain; returns how many were overwritten before they were read. */
   drain(each: (callback: CallbackIndex, seconds: number) => void): number {
-    const written = Atomics.load(this.#count, 0);
+    const { count, samples, kinds } = this.#fields;
+    const written = Atomics.load(count, 0);
     let pending = (written - this.#read) | 0;
     let lost = 0;
     if (pending > RING) {
@@ -106,7 +103,7 @@ export class GaugeReader {
     }
     for (let index = 0; index < pending; index++) {
       const slot = ((this.#read + index) >>> 0) % RING;
-      each(this.#kinds[slot] as CallbackIndex, this.#samples[slot]!);
+      each(kinds[slot] as CallbackIndex, samples[slot]!);
     }
     this.#read = written;
     return lost;

@@ -5,12 +5,13 @@
  */
 import { listening, publish } from './diagnostics';
 import { ATTR_EXIT_REASON, ATTR_PROCESS_NAME } from '../telemetry/record/attributes';
-import { drainProcessGauges, processMetrics } from './runtime-metrics';
+import { drainProcessGauges, keepDraining, processMetrics } from './runtime-metrics';
 import { processTable } from './process-table';
 
 const { watchers } = processTable;
 
 watchers.ready.add((record) => {
+  if (record.gauges) keepDraining();
   if (!listening('processStart')) return;
   publish('processStart', { pid: record.pid, name: record.name, label: record.label, module: record.modulePath, threadId: record.threadId });
 });

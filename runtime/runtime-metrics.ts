@@ -75,6 +75,21 @@ export function metricsOf<T extends object>(cache: WeakMap<Meter, T>, make: (met
   return instruments;
 }
 
+/**
+ * Moves handling times at least once a second while a process that records them runs, so a
+ * busy process's ring does not wrap between collections; stops when none is left.
+ */
+export function keepDraining(): void {
+  drainTimer ??= setInterval(() => {
+    if (![...processTable.registry.live()].some((record) => record.gauges !== undefined)) {
+      clearInterval(drainTimer);
+      drainTimer = undefined;
+      return;
+    }
+    drainProcessGauges();
+  }, DRAIN_EVERY_MS).unref();
+}
+
 /** The process instruments, or `undefined` without a MeterProvider. */
 export function processMetrics(): ProcessInstruments | undefined {
   return metricsOf(made, makeProcessInstruments);
@@ -144,8 +159,6 @@ function makeProcessInstruments(meter: Meter): ProcessInstruments {
       if (stats) result.observe(stats[field]);
     });
   }
-  // Handling times are moved at least this often, so a busy process's ring does not wrap between collections.
-  drainTimer ??= setInterval(() => drainProcessGauges(), DRAIN_EVERY_MS).unref();
   return instruments;
 }
 
