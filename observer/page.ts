@@ -37,7 +37,7 @@ export function livePage(nonce: string): string {
 </style>
 </head>
 <body>
-<header><h1>worker-otp observer</h1><span id="status">connecting…</span><span id="updated" class="muted"></span></header>
+<header><h1>worker-otp observer</h1><span id="status">connecting…</span><span id="main"></span><span id="updated" class="muted"></span></header>
 <main>
   <section><h2>Supervision trees</h2><ul id="trees" class="tree"></ul></section>
   <section><h2>Processes</h2>
@@ -89,6 +89,7 @@ function tree(view) {
 }
 function render(snapshot) {
   $('#updated').textContent = 'updated ' + time(snapshot.at);
+  $('#main').textContent = 'main thread ' + percent(snapshot.main.busy) + ' busy, ' + megabytes(snapshot.main.heapUsed);
   const trees = $('#trees');
   trees.replaceChildren(...snapshot.trees.map(tree));
   if (snapshot.trees.length === 0) trees.appendChild(el('li', 'no supervisor running', 'muted'));

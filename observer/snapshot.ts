@@ -4,7 +4,7 @@
  * and the task pools. Plain data, sent to the page as JSON.
  */
 import type { Worker } from 'node:worker_threads';
-import type { EventLoopUtilization } from 'node:perf_hooks';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { basename } from 'node:path';
 import { processTable } from '../runtime/process-table';
 import { rootSupervisors, supervisorOf, type Supervisor } from '../supervisor/supervisor';
@@ -56,6 +56,8 @@ export interface PoolView {
 
 export interface SystemSnapshot {
   readonly at: number;
+  /** The main thread: its busy share since the previous snapshot, and its heap used. */
+  readonly main: { readonly busy: number; readonly heapUsed: number };
   readonly trees: readonly SupervisorView[];
   readonly processes: readonly ProcessView[];
   readonly pools: readonly PoolView[];
@@ -64,6 +66,7 @@ export interface SystemSnapshot {
 /** Takes snapshots, each thread's busy share measured since the previous one. */
 export class SnapshotTaker {
   readonly #utilisation = new WeakMap<Worker, EventLoopUtilization>();
+  #mainBefore: EventLoopUtilization | undefined;
 
   take(): SystemSnapshot {
     const restarts = new Map<number, number>();
@@ -80,7 +83,10 @@ export class SnapshotTaker {
       startedAt: record.startedAt,
     }));
     const pools = [...runningTaskSupervisors().keys()].map((pool): PoolView => ({ name: pool.name, ...pool.load(), maxThreads: pool.maxThreads }));
-    return { at: Date.now(), trees, processes, pools };
+    const now = performance.eventLoopUtilization();
+    const main = { busy: this.#mainBefore ? performance.eventLoopUtilization(now, this.#mainBefore).utilization : now.utilization, heapUsed: process.memoryUsage().heapUsed };
+    this.#mainBefore = now;
+    return { at: Date.now(), main, trees, processes, pools };
   }
 
   #tree(supervisor: Supervisor, restarts: Map<number, number>, depth: number): SupervisorView {

@@ -14,15 +14,15 @@
  * | `worker_otp.process.message.duration` | histogram | `s` | `worker_otp.process.name`, `worker_otp.callback` |
  * | `worker_otp.process.exits` | counter | `{exit}` | `worker_otp.process.name`, `worker_otp.exit.reason` |
  * | `worker_otp.call.timeouts` | counter | `{call}` | `worker_otp.process.name` (the caller, or `main`) |
- * | `worker_otp.thread.event_loop.utilization` | observable gauge | `1` | `thread.name` |
- * | `worker_otp.thread.heap.used` | observable gauge | `By` | `thread.name` |
+ * | `worker_otp.thread.event_loop.utilization` | observable gauge | `1` | `thread.name` (`main`, processes, pool threads) |
+ * | `worker_otp.thread.heap.used` | observable gauge | `By` | `thread.name` (`main`, processes that report it) |
  * | `worker_otp.spans.exported`, `.dropped`, `.failed` | observable counters | `{span}` | (worker-otp's own setup) |
  *
  * The supervision layer adds restarts, restart intensity and task pools (see
  * `supervisor/supervision-metrics.ts`) through {@link metricsOf}.
  */
 import type { Worker } from 'node:worker_threads';
-import type { EventLoopUtilization } from 'node:perf_hooks';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import type { Counter, Histogram, Meter, ObservableResult } from '@opentelemetry/api';
 import { CALLBACKS } from '../protocol/process-gauges';
 import { currentMeter } from '../telemetry/metrics/meter';
@@ -41,10 +41,16 @@ const DRAIN_EVERY_MS = 1000;
 /** A thread the utilisation and heap gauges report on. */
 export interface ObservedThread {
   readonly name: string;
-  readonly worker: Worker;
+  /** What tells its event loop's utilisation: its `Worker`'s `performance`, or the main thread's. */
+  readonly performance: Pick<Worker['performance'], 'eventLoopUtilization'>;
+  /** Identifies it from one collection to the next (its `Worker`). */
+  readonly key: object;
   /** Its heap used, bytes, when it reports it. */
   heapUsed(): number | undefined;
 }
+
+/** The main thread, for the utilisation and heap gauges. */
+const MAIN_THREAD: ObservedThread = { name: 'main', performance, key: process, heapUsed: () => process.memoryUsage().heapUsed };
 
 interface ProcessInstruments {
   readonly exits: Counter;
@@ -130,15 +136,15 @@ function makeProcessInstruments(meter: Meter): ProcessInstruments {
   meter
     .createObservableGauge('worker_otp.process.mailbox.depth', { unit: '{message}', description: 'Messages sent to processes and not yet taken for handling' })
     .addCallback((result) => observeByLabel(result, queued, (record) => record.mailbox?.depth()));
-  const previous = new WeakMap<Worker, EventLoopUtilization>();
+  const previous = new WeakMap<object, EventLoopUtilization>();
   meter
     .createObservableGauge('worker_otp.thread.event_loop.utilization', { unit: '1', description: "Share of the time a thread's event loop was busy since the last collection" })
     .addCallback((result) => {
       for (const thread of observedThreads()) {
-        const now = thread.worker.performance.eventLoopUtilization();
-        const before = previous.get(thread.worker);
-        previous.set(thread.worker, now);
-        result.observe(before ? thread.worker.performance.eventLoopUtilization(now, before).utilization : now.utilization, { [ATTR_THREAD_NAME]: thread.name });
+        const now = thread.performance.eventLoopUtilization();
+        const before = previous.get(thread.key);
+        previous.set(thread.key, now);
+        result.observe(before ? thread.performance.eventLoopUtilization(now, before).utilization : now.utilization, { [ATTR_THREAD_NAME]: thread.name });
       }
     });
   meter
@@ -181,8 +187,9 @@ function observeByLabel(result: ObservableResult, seen: Set<string>, value: (rec
 }
 
 function* observedThreads(): Iterable<ObservedThread> {
+  yield MAIN_THREAD;
   for (const record of processTable.registry.live()) {
-    if (record.gauges) yield { name: record.label, worker: record.worker, heapUsed: () => record.gauges!.heapUsed };
+    yield { name: record.label, performance: record.worker.performance, key: record.worker, heapUsed: () => record.gauges?.heapUsed };
   }
   for (const source of threadSources) yield* source();
 }

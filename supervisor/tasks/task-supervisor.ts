@@ -187,7 +187,7 @@ export class TaskSupervisor {
 
   /** @internal Its threads, for the utilisation gauge and the live view. */
   *observedThreads(): Iterable<ObservedThread> {
-    for (const thread of this.#pool.threads) yield { name: `${this.name}#${thread.threadId}`, worker: thread, heapUsed: () => undefined };
+    for (const thread of this.#pool.threads) yield { name: `${this.name}#${thread.threadId}`, performance: thread.performance, key: thread, heapUsed: () => undefined };
   }
 
   /**

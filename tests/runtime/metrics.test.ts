@@ -21,14 +21,18 @@ class TestReader extends MetricReader {
 
 let reader: TestReader;
 let provider: MeterProvider;
+let startedBefore: GenServer<typeof Edge>;
 
-beforeAll(() => {
+beforeAll(async () => {
+  // Started while no MeterProvider is registered: it reports nothing through shared memory.
+  startedBefore = await startGenServer<typeof Edge>(fixturePath('edge-server'), {}, { name: 'before_metrics' });
   reader = new TestReader();
   provider = new MeterProvider({ readers: [reader] });
   metrics.setGlobalMeterProvider(provider);
 });
 
 afterAll(async () => {
+  await startedBefore.stop();
   await provider.shutdown();
   metrics.disable();
 });
@@ -118,4 +122,16 @@ it('counts tasks by outcome, with their wait and run times, and the queue depth'
   } finally {
     await pool.shutdown();
   }
+});
+
+it('costs a process started before any MeterProvider nothing: it is counted, but reports no mailbox, heap or handling time', async () => {
+  await startedBefore.call({ type: 'echo', value: 'uncounted' });
+  const collected = await collect();
+  expect(value(collected, 'worker_otp.process.count', { 'worker_otp.process.name': 'before_metrics' })).toBe(1);
+  expect(points(collected, 'worker_otp.process.mailbox.depth').some((point) => point.attributes['worker_otp.process.name'] === 'before_metrics')).toBe(false);
+  expect(points(collected, 'worker_otp.thread.heap.used').some((point) => point.attributes['thread.name'] === 'before_metrics')).toBe(false);
+  expect(points(collected, 'worker_otp.process.message.duration').some((point) => point.attributes['worker_otp.process.name'] === 'before_metrics')).toBe(false);
+  // The main thread reports its own utilisation and heap.
+  expect(value(collected, 'worker_otp.thread.heap.used', { 'thread.name': 'main' })).toBeGreaterThan(1_000_000);
+  expect(points(collected, 'worker_otp.thread.event_loop.utilization').some((point) => point.attributes['thread.name'] === 'before_metrics')).toBe(true);
 });
