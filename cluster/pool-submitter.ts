@@ -11,12 +11,12 @@
  */
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import type { MsgHdrs, Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
-import { ClusterError, TaskExitError } from '../errors';
+import { ClusterError, TaskExitError, describeValue } from '../errors';
 import { toFilePath } from '../protocol/module-path';
 import { runtimeTracer } from '../protocol/runtime-tracer';
 import { tracingOn } from '../protocol/span-outbox';
 import { Task, type TaskRef } from '../protocol/task';
-import { ATTR_TASK_EXPORT, ATTR_TASK_MODULE } from '../telemetry/record/attributes';
+import { ATTR_TASK_EXPORT, ATTR_TASK_MODULE, ATTR_TASK_SUPERVISOR } from '../telemetry/record/attributes';
 import { endWhenSettled } from '../telemetry/record/run-in-span';
 import type { DurableQueue } from './durable-queue';
 import type { PoolSubjects } from './names';
@@ -71,7 +71,10 @@ export class PoolSubmitter {
 
   /** Sends a task; throws at once for a bad task reference or arguments that cannot be serialized. */
   submit(task: TaskRef, args: readonly unknown[]): Task<unknown> {
-    const module = toFilePath(task?.module, 'task.module');
+    if (task === null || typeof task !== 'object' || typeof task.export !== 'string') {
+      throw new TypeError(`worker-otp cluster: a task is named with taskRef(modulePath, exportName); got ${describeValue(task)}`);
+    }
+    const module = toFilePath(task.module, 'task.module');
     const id = natsClient().transport.nuid.next();
     const replyTo = `${this.#inbox}.${id}`;
     const body = encode([id, module, task.export, args, replyTo] satisfies TaskMessage, 'task arguments');
@@ -80,7 +83,7 @@ export class PoolSubmitter {
           `${task.export}.submit`,
           {
             kind: SpanKind.CLIENT,
-            attributes: { [ATTR_TASK_MODULE]: module, [ATTR_TASK_EXPORT]: task.export, 'worker_otp.task.supervisor': this.#pool, [ATTR_NODE_NAME]: this.#node },
+            attributes: { [ATTR_TASK_MODULE]: module, [ATTR_TASK_EXPORT]: task.export, [ATTR_TASK_SUPERVISOR]: this.#pool, [ATTR_NODE_NAME]: this.#node },
           },
           context.active(),
         )

@@ -15,8 +15,8 @@
  */
 import type { Counter, Histogram, Meter } from '@opentelemetry/api';
 import { DURATION_BUCKETS, addThreadSource, metricsOf, type ObservedThread } from '../runtime/runtime-metrics';
+import { ATTR_TASK_SUPERVISOR } from '../telemetry/record/attributes';
 
-export const ATTR_TASK_SUPERVISOR = 'worker_otp.task.supervisor';
 export const ATTR_TASK_OUTCOME = 'worker_otp.task.outcome';
 
 interface SupervisionInstruments {

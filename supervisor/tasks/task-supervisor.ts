@@ -23,7 +23,7 @@ import { stampTrace } from '../../protocol/stamp';
 import { assertNotInWorkerOtpThread } from '../../protocol/thread-kind';
 import { TaskSlots } from '../../protocol/task-slots';
 import { MAX_TIMER_DELAY_MS, startTimeout, validateTimeout } from '../../protocol/timeouts';
-import { ATTR_TASK_EXPORT, ATTR_TASK_MODULE } from '../../telemetry/record/attributes';
+import { ATTR_TASK_EXPORT, ATTR_TASK_MODULE, ATTR_TASK_SUPERVISOR } from '../../telemetry/record/attributes';
 import { recordFailure } from '../../telemetry/record/run-in-span';
 import { runtimeTracer } from '../../protocol/runtime-tracer';
 import { joinAppTelemetry } from '../../runtime/app-telemetry';
@@ -36,7 +36,7 @@ import { streamTasks, type AsyncStreamOptions } from '../../protocol/task-stream
 import { NolinkTask, Task, type TaskArgs, type TaskOutcome, type TaskRef, type TaskResult } from '../../protocol/task';
 import { listening, publish, type TaskOutcomeKind } from '../../runtime/diagnostics';
 import type { ObservedThread } from '../../runtime/runtime-metrics';
-import { ATTR_TASK_OUTCOME, ATTR_TASK_SUPERVISOR, supervisionMetrics, watchPool } from '../supervision-metrics';
+import { ATTR_TASK_OUTCOME, supervisionMetrics, watchPool } from '../supervision-metrics';
 
 const TASK_HOST_PATH = join(__dirname, '..', '..', 'workers', 'task-thread.js');
 
@@ -308,7 +308,7 @@ export class TaskSupervisor {
     const span: Span | undefined = clientSpan && tracingOn()
       ? runtimeTracer().startSpan(
           `${task.export}.submit`,
-          { kind: SpanKind.CLIENT, attributes: { [ATTR_TASK_MODULE]: modulePath, [ATTR_TASK_EXPORT]: task.export, 'worker_otp.task.supervisor': this.name } },
+          { kind: SpanKind.CLIENT, attributes: { [ATTR_TASK_MODULE]: modulePath, [ATTR_TASK_EXPORT]: task.export, [ATTR_TASK_SUPERVISOR]: this.name } },
           context.active(),
         )
       : undefined;

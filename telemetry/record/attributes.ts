@@ -39,5 +39,7 @@ export const ATTR_RESTART_COUNT = 'worker_otp.child.restart_count';
 /** The module and export a task runs. */
 export const ATTR_TASK_MODULE = 'worker_otp.task.module';
 export const ATTR_TASK_EXPORT = 'worker_otp.task.export';
+/** The task supervisor (pool) a task ran on. */
+export const ATTR_TASK_SUPERVISOR = 'worker_otp.task.supervisor';
 /** How many items one batch chunk carries. */
 export const ATTR_TASK_ITEMS = 'worker_otp.task.items';
