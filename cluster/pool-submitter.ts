@@ -23,7 +23,7 @@ import type { PoolSubjects } from './names';
 import { natsClient } from './nats';
 import { STARTED, type TaskMessage, type TaskReply } from './task-wire';
 import { injectHeaders } from './trace-headers';
-import { decode, encode, openOutcome } from './wire';
+import { bodyLimit, decode, encode, openOutcome } from './wire';
 import { ATTR_NODE_NAME } from './attributes';
 
 /** How often tasks that found no free slot are offered again, when no node said it has one. */
@@ -77,7 +77,7 @@ export class PoolSubmitter {
     const module = toFilePath(task.module, 'task.module');
     const id = natsClient().transport.nuid.next();
     const replyTo = `${this.#inbox}.${id}`;
-    const body = encode([id, module, task.export, args, replyTo] satisfies TaskMessage, 'task arguments');
+    const body = encode([id, module, task.export, args, replyTo] satisfies TaskMessage, 'task arguments', bodyLimit(this.#nc));
     const span = tracingOn()
       ? runtimeTracer().startSpan(
           `${task.export}.submit`,

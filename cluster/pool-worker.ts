@@ -17,7 +17,7 @@ import type { DurableQueue } from './durable-queue';
 import type { PoolSubjects } from './names';
 import { STARTED, type TaskMessage } from './task-wire';
 import { extractHeaders } from './trace-headers';
-import { decode, encode, encodeOutcome } from './wire';
+import { bodyLimit, decode, encode, encodeOutcome } from './wire';
 
 /** How long one pull waits for a task before asking again (it also bounds how long closing waits for it). */
 const PULL_EXPIRES_MS = 1000;
@@ -116,7 +116,7 @@ export class PoolWorker {
   async #serveDurable(message: JsMsg, durable: DurableOptions): Promise<void> {
     if (message.info.deliveryCount > durable.deliveryLimit) {
       const task = decodeTask(message.data);
-      if (task) this.#nc.publish(task[4], encodeOutcome({ error: ClusterError.deliveryLimit(task[2], durable.deliveryLimit) }, 'task result'));
+      if (task) this.#nc.publish(task[4], encodeOutcome({ error: ClusterError.deliveryLimit(task[2], durable.deliveryLimit) }, 'task result', bodyLimit(this.#nc)));
       message.term();
       return;
     }
@@ -136,19 +136,19 @@ export class PoolWorker {
     if (message === undefined) return true;
     const [id, module, exportName, args, replyTo] = message;
     if (this.#cancelled.delete(id)) return true;
-    this.#nc.publish(replyTo, encode([STARTED, this.#node], 'task start'));
+    this.#nc.publish(replyTo, encode([STARTED, this.#node], 'task start', bodyLimit(this.#nc)));
     let task: Task<unknown>;
     try {
       task = context.with(extractHeaders(headers), () => this.#supervisor.async({ module, export: exportName } as TaskRef, ...args));
     } catch (error) {
-      this.#nc.publish(replyTo, encodeOutcome({ error }, 'task result'));
+      this.#nc.publish(replyTo, encodeOutcome({ error }, 'task result', bodyLimit(this.#nc)));
       return true;
     }
     this.#running.set(id, task);
     const outcome = await task.outcome();
     this.#running.delete(id);
     if (this.#closed && this.#durable && outcome.status === 'exit' && outcome.reason instanceof TaskCancelledError) return false;
-    this.#nc.publish(replyTo, encodeOutcome(outcome.status === 'ok' ? { value: outcome.value } : { error: outcome.reason }, 'task result'));
+    this.#nc.publish(replyTo, encodeOutcome(outcome.status === 'ok' ? { value: outcome.value } : { error: outcome.reason }, 'task result', bodyLimit(this.#nc)));
     return true;
   }
 

@@ -9,16 +9,16 @@ import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node'
 import { DEFAULT_CALL_TIMEOUT_MS, call, cast, send } from '../runtime/client';
 import type { ProcessRef } from '../protocol/pid';
 import { extractHeaders } from './trace-headers';
-import { decode, encodeOutcome, type ProcessMessage } from './wire';
+import { bodyLimit, decode, encodeOutcome, type ProcessMessage } from './wire';
 
 const KINDS = new Set<unknown>(['call', 'cast', 'info']);
 
 /** Serves `subject`: `target` says which local process a message's name stands for. */
 export function serveProcesses(nc: NatsConnection, subject: string, target: (name: string) => ProcessRef): Subscription {
-  return nc.subscribe(subject, { callback: (_error, message) => deliver(message, target) });
+  return nc.subscribe(subject, { callback: (_error, message) => deliver(nc, message, target) });
 }
 
-function deliver(message: Msg, target: (name: string) => ProcessRef): void {
+function deliver(nc: NatsConnection, message: Msg, target: (name: string) => ProcessRef): void {
   let kind: ProcessMessage[0];
   let name: string;
   let payload: unknown;
@@ -33,8 +33,8 @@ function deliver(message: Msg, target: (name: string) => ProcessRef): void {
   const ctx = extractHeaders(message.headers);
   if (kind === 'call') {
     context.with(ctx, () => call(target(name), payload, { timeoutMs: timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS })).then(
-      (value) => message.respond(encodeOutcome({ value }, 'reply')),
-      (error: unknown) => message.respond(encodeOutcome({ error }, 'reply')),
+      (value) => message.respond(encodeOutcome({ value }, 'reply', bodyLimit(nc))),
+      (error: unknown) => message.respond(encodeOutcome({ error }, 'reply', bodyLimit(nc))),
     );
     return;
   }

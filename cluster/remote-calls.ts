@@ -22,7 +22,7 @@ import type { GlobalRegistry } from './global-registry';
 import type { ClusterNames } from './names';
 import { natsClient } from './nats';
 import { injectHeaders } from './trace-headers';
-import { decode, encode, openOutcome, type Outcome, type ProcessMessage } from './wire';
+import { bodyLimit, decode, encode, openOutcome, type Outcome, type ProcessMessage } from './wire';
 
 export class RemoteCalls implements Pick<ClusterLink, 'call' | 'send'> {
   readonly #nc: NatsConnection;
@@ -43,7 +43,7 @@ export class RemoteCalls implements Pick<ClusterLink, 'call' | 'send'> {
     const local = this.#local(target);
     if (local !== undefined) return context.with(ctx, () => call(local, request, { timeoutMs }));
     const { subject, name, node } = this.#route(target);
-    const body = encode(['call', name, request, timeoutMs] satisfies ProcessMessage, 'call request');
+    const body = encode(['call', name, request, timeoutMs] satisfies ProcessMessage, 'call request', bodyLimit(this.#nc));
     const headers = this.#headers(ctx);
     return new Promise<unknown>((resolve, reject) => {
       let untrack = (): void => undefined;
@@ -79,7 +79,7 @@ export class RemoteCalls implements Pick<ClusterLink, 'call' | 'send'> {
       return;
     }
     const { subject, name } = this.#route(target);
-    const body = encode([kind, name, message] satisfies ProcessMessage, 'message');
+    const body = encode([kind, name, message] satisfies ProcessMessage, 'message', bodyLimit(this.#nc));
     try {
       this.#nc.publish(subject, body, { headers: this.#headers(ctx) });
     } catch (error) {

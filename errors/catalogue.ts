@@ -389,6 +389,7 @@ export type ClusterErrorCode =
   | 'ERR_NODE_STOPPED'
   | 'ERR_ALREADY_A_NODE'
   | 'ERR_POOL_CLOSED'
+  | 'ERR_PAYLOAD_TOO_LARGE'
   | 'ERR_CLUSTER_NAME'
   | 'ERR_JETSTREAM_UNAVAILABLE'
   | 'ERR_TASK_DELIVERY_LIMIT';
@@ -434,6 +435,14 @@ export class ClusterError extends WorkerOtpError<ClusterErrorCode> {
 
   static poolClosed(pool: string, node: string): ClusterError {
     return new ClusterError('ERR_POOL_CLOSED', `task pool ${pool} is closed on node ${node} (or the node stopped): its tasks from here are not followed any more; open it again with node.taskPool()`);
+  }
+
+  static payloadTooLarge(what: string, bytes: number, limit: number): ClusterError {
+    return new ClusterError(
+      'ERR_PAYLOAD_TOO_LARGE',
+      `the ${what} is ${bytes} bytes serialized, more than the ${limit} a NATS message can carry here (the server's max_payload); nothing was sent. ` +
+        'Send less (a reference to the data, not the data), or raise max_payload on the NATS servers',
+    );
   }
 
   static badName(what: string, value: unknown): ClusterError {

@@ -84,6 +84,18 @@ it('refuses a payload that cannot be serialized at once, sending nothing', async
   expect(() => cast({ name: 'relay', node: 'a' }, { type: 'append', value: Symbol('no') })).toThrow(PayloadNotCloneableError);
 });
 
+it('refuses a request or a cast past what a NATS message carries, and turns a reply past it into the error', async () => {
+  const tooBig = new Uint8Array(2 * 1024 * 1024);
+  await expect(call({ name: 'relay', node: 'a' }, { type: 'echo', tooBig })).rejects.toMatchObject({ name: 'ClusterError', code: 'ERR_PAYLOAD_TOO_LARGE' });
+  expect(() => cast({ name: 'relay', node: 'a' }, { type: 'append', value: tooBig })).toThrow(expect.objectContaining({ code: 'ERR_PAYLOAD_TOO_LARGE' }));
+  await expect(call({ name: 'relay', node: 'a' }, { type: 'big', bytes: 2 * 1024 * 1024 } satisfies RelayCall)).rejects.toMatchObject({
+    code: 'ERR_PAYLOAD_TOO_LARGE',
+    message: expect.stringContaining('reply'),
+  });
+  // Within the limit, bytes cross as they are.
+  await expect(call<Uint8Array>({ name: 'relay', node: 'a' }, { type: 'big', bytes: 512 * 1024 } satisfies RelayCall)).resolves.toHaveLength(512 * 1024);
+});
+
 it('registers a cluster-wide name: first wins, reachable from every node, freed when its process exits', async () => {
   await a.request({ op: 'registerGlobal', name: 'leader' });
   await expect(call({ global: 'leader' }, { type: 'whoami' } satisfies RelayCall)).resolves.toBe('a');

@@ -74,6 +74,8 @@ describe('a pool without durable queueing', () => {
     const failing = pool.async(taskRef<typeof Tasks, 'fail'>(TASKS, 'fail'), 'bad input');
     await expect(failing.await()).rejects.toMatchObject({ name: 'RangeError', code: 'E_TASK_FAILED', message: 'bad input' });
     expect((await pool.asyncNolink(work, 1).outcome()).status).toBe('ok');
+    // Arguments past what a NATS message carries are refused at once.
+    expect(() => pool.async(work, 1, new Uint8Array(2 * 1024 * 1024))).toThrow(expect.objectContaining({ name: 'ClusterError', code: 'ERR_PAYLOAD_TOO_LARGE' }));
   });
 
   it('times a task out as locally, cancelling it where it runs', async () => {
