@@ -156,7 +156,7 @@ export class ClusterNode {
       this.#registry = await GlobalRegistry.open(nc, this.#names);
     } catch (error) {
       // Calls by global name still work without JetStream; only registering needs it.
-      this.#registryError = error;
+      this.#registryError = error instanceof ClusterError ? error.cause : error;
       diag.debug(`worker-otp cluster: node ${this.name} runs without cluster-wide names`, error);
     }
     this.#subscriptions.push(

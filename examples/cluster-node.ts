@@ -36,6 +36,8 @@ async function main(): Promise<void> {
       process.disconnect();
     })();
   });
+  // The program that started this one is gone (or let go): so is this one.
+  process.once('disconnect', () => process.exit(0));
   process.send!({ ready: WORKER_NODE });
 }
 

@@ -44,15 +44,18 @@ async function freePort(): Promise<number> {
 export class LocalNatsServer {
   readonly port: number;
   readonly #storeDir: string;
+  readonly #jetStream: boolean;
   #child: ChildProcess | undefined;
 
-  private constructor(port: number, storeDir: string) {
+  private constructor(port: number, storeDir: string, jetStream: boolean) {
     this.port = port;
     this.#storeDir = storeDir;
+    this.#jetStream = jetStream;
   }
 
-  static async start(): Promise<LocalNatsServer> {
-    const server = new LocalNatsServer(await freePort(), mkdtempSync(join(tmpdir(), 'worker-otp-nats-')));
+  /** Starts a server; `jetStream: false` starts one without JetStream (no KV, no durable streams). */
+  static async start(options: { readonly jetStream?: boolean } = {}): Promise<LocalNatsServer> {
+    const server = new LocalNatsServer(await freePort(), mkdtempSync(join(tmpdir(), 'worker-otp-nats-')), options.jetStream ?? true);
     await server.#launch();
     return server;
   }
@@ -86,8 +89,14 @@ export class LocalNatsServer {
   }
 
   async #launch(): Promise<void> {
-    const child = spawn(natsServerPath(), ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.#storeDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const jetStream = this.#jetStream ? ['-js', '-sd', this.#storeDir] : [];
+    const child = spawn(natsServerPath(), ['-a', '127.0.0.1', '-p', String(this.port), ...jetStream], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.#child = child;
+    // It never keeps this program alive, and it ends with it.
+    child.unref();
+    const endWithUs = () => child.kill('SIGKILL');
+    process.once('exit', endWithUs);
+    child.once('exit', () => process.removeListener('exit', endWithUs));
     let log = '';
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`nats-server did not start within ${START_DEADLINE_MS} ms:\n${log}`)), START_DEADLINE_MS);
@@ -104,5 +113,6 @@ export class LocalNatsServer {
       });
     });
     child.stderr!.resume();
+    (child.stderr as unknown as { unref?: () => void }).unref?.();
   }
 }

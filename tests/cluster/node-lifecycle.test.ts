@@ -3,7 +3,8 @@
  * junk on its subjects; a node killed and started again under the same name (its old
  * incarnation's names freed, the new one registering them again); a closed pool.
  */
-import { call, type TaskRef } from '../../dist';
+import { call, startGenServer, type TaskRef } from '../../dist';
+import { fixturePath } from '../../dist/tests/support/fixtures';
 import { DEFAULT_DOWN_AFTER_MS, startNode, type ClusterNode } from '../../dist/cluster';
 import { NatsServer } from '../../dist/tests/support/nats-server';
 import { NodeProgram, nextNodeEvent } from '../../dist/tests/support/cluster-node';
@@ -77,4 +78,24 @@ it('fails the tasks of a pool closed here with ERR_POOL_CLOSED, and refuses new 
   await pool.close();
   await expect(task.await(5000)).rejects.toMatchObject({ name: 'ClusterError', code: 'ERR_POOL_CLOSED' });
   expect(() => pool.async(never)).toThrow(expect.objectContaining({ code: 'ERR_POOL_CLOSED' }));
+});
+
+it('runs on a server without JetStream, saying what needs it: cluster-wide names and durable pools', async () => {
+  // A program is one node: this one leaves its cluster first.
+  await tester.stop();
+  const plain = await NatsServer.start({ jetStream: false });
+  let node: ClusterNode | undefined;
+  const server = await startGenServer(fixturePath('edge-server'), {}, { name: 'plain_one' });
+  try {
+    node = await startNode({ name: 'no_js', servers: plain.url, cluster: 'plain' });
+    await expect(node.registerGlobal('anything', 'plain_one')).rejects.toMatchObject({ code: 'ERR_JETSTREAM_UNAVAILABLE', message: expect.stringContaining('run nats-server with -js') });
+    await expect(node.taskPool('durable_here', { durable: true })).rejects.toMatchObject({ code: 'ERR_JETSTREAM_UNAVAILABLE' });
+    // Calls by name, and pools that are not durable, need no JetStream.
+    await expect(call({ name: 'plain_one', node: 'no_js' }, { type: 'echo', value: 'fine' })).resolves.toBe('fine');
+    await expect(call({ global: 'anything' }, { type: 'echo', value: 1 })).rejects.toMatchObject({ code: 'ERR_NO_PROCESS' });
+  } finally {
+    await server.stop();
+    await node?.stop();
+    await plain.dispose();
+  }
 });

@@ -62,6 +62,12 @@ export class NodeProgram {
       env: { ...process.env, WOTP_NODE: name, NATS_URL: natsUrl, WOTP_CLUSTER: cluster, ...env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    // A program left running by a failed test neither keeps the test process alive nor outlives it.
+    child.unref();
+    child.channel?.unref();
+    const endWithUs = () => child.kill('SIGKILL');
+    process.once('exit', endWithUs);
+    child.once('exit', () => process.removeListener('exit', endWithUs));
     const program = new NodeProgram(name, child);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`node program ${name} did not start within ${START_DEADLINE_MS} ms`)), START_DEADLINE_MS);
