@@ -28,7 +28,7 @@ async function main(argv: readonly string[]): Promise<void> {
     [
       workerChild('user_cache', join(__dirname, 'user-cache-server.js'), { ttl: 600 }, { name: 'user_cache' }),
       workerChild('flaky_worker', join(__dirname, 'flaky-worker-server.js'), undefined, { name: 'flaky_worker' }),
-      supervisorChild('workers_sup', [0, 1].map((index) => workerChild(`echo_${index}`, join(__dirname, 'user-cache-server.js'), { ttl: 60 }, { name: `cache_${index}` })), {
+      supervisorChild('workers_sup', [0, 1].map((index) => workerChild(`cache_${index}`, join(__dirname, 'user-cache-server.js'), { ttl: 60 }, { name: `cache_${index}` })), {
         strategy: 'one_for_all',
       }),
     ],

@@ -84,7 +84,7 @@ export class SnapshotTaker {
     }));
     const pools = [...runningTaskSupervisors().keys()].map((pool): PoolView => ({ name: pool.name, ...pool.load(), maxThreads: pool.maxThreads }));
     const now = performance.eventLoopUtilization();
-    const main = { busy: this.#mainBefore ? performance.eventLoopUtilization(now, this.#mainBefore).utilization : now.utilization, heapUsed: process.memoryUsage().heapUsed };
+    const main = { busy: share(this.#mainBefore ? performance.eventLoopUtilization(now, this.#mainBefore).utilization : now.utilization), heapUsed: process.memoryUsage().heapUsed };
     this.#mainBefore = now;
     return { at: Date.now(), main, trees, processes, pools };
   }
@@ -110,6 +110,11 @@ export class SnapshotTaker {
     const now = worker.performance.eventLoopUtilization();
     const before = this.#utilisation.get(worker);
     this.#utilisation.set(worker, now);
-    return before ? worker.performance.eventLoopUtilization(now, before).utilization : now.utilization;
+    return share(before ? worker.performance.eventLoopUtilization(now, before).utilization : now.utilization);
   }
+}
+
+/** A utilisation as a share from 0 to 1 (a difference of two readings can come out a hair below 0). */
+function share(utilisation: number): number {
+  return Math.min(1, Math.max(0, utilisation));
 }

@@ -144,7 +144,8 @@ function makeProcessInstruments(meter: Meter): ProcessInstruments {
         const now = thread.performance.eventLoopUtilization();
         const before = previous.get(thread.key);
         previous.set(thread.key, now);
-        result.observe(before ? thread.performance.eventLoopUtilization(now, before).utilization : now.utilization, { [ATTR_THREAD_NAME]: thread.name });
+        const utilisation = before ? thread.performance.eventLoopUtilization(now, before).utilization : now.utilization;
+        result.observe(Math.min(1, Math.max(0, utilisation)), { [ATTR_THREAD_NAME]: thread.name });
       }
     });
   meter
