@@ -137,6 +137,9 @@ export class PoolWorker {
     const [id, module, exportName, args, replyTo] = message;
     if (this.#cancelled.delete(id)) return true;
     this.#nc.publish(replyTo, encode([STARTED, this.#node], 'task start', bodyLimit(this.#nc)));
+    // The client writes what was published in a microtask queued by the publish: the task
+    // starts after it, so a node killed while running a task has said it took it.
+    await Promise.resolve();
     let task: Task<unknown>;
     try {
       task = context.with(extractHeaders(headers), () => this.#supervisor.async({ module, export: exportName } as TaskRef, ...args));
