@@ -85,7 +85,7 @@ export class PoolWorker {
       callback: (_error, message) => {
         this.#slots.delete(slot);
         void this.#serve(message.data, message.headers).finally(() => {
-          if (this.#closed) return;
+          if (this.#closed || this.#nc.isClosed()) return;
           this.#take();
           this.#nc.publish(this.#subjects.free);
         });
@@ -116,7 +116,7 @@ export class PoolWorker {
   async #serveDurable(message: JsMsg, durable: DurableOptions): Promise<void> {
     if (message.info.deliveryCount > durable.deliveryLimit) {
       const task = decodeTask(message.data);
-      if (task) this.#nc.publish(task[4], encodeOutcome({ error: ClusterError.deliveryLimit(task[2], durable.deliveryLimit) }, 'task result', bodyLimit(this.#nc)));
+      if (task) this.#report(task[4], encodeOutcome({ error: ClusterError.deliveryLimit(task[2], durable.deliveryLimit) }, 'task result', bodyLimit(this.#nc)));
       message.term();
       return;
     }
@@ -130,29 +130,44 @@ export class PoolWorker {
     }
   }
 
-  /** Runs a task and reports it; resolves `false` when it was cut short by this node closing (not reported). */
+  /** Runs a task and reports it; resolves `false` when it was cut short by this node closing (not reported: a durable task goes back to its queue). */
   async #serve(data: Uint8Array, headers: MsgHdrs | undefined): Promise<boolean> {
     const message = decodeTask(data);
     if (message === undefined) return true;
     const [id, module, exportName, args, replyTo] = message;
     if (this.#cancelled.delete(id)) return true;
-    this.#nc.publish(replyTo, encode([STARTED, this.#node], 'task start', bodyLimit(this.#nc)));
+    this.#report(replyTo, encode([STARTED, this.#node], 'task start', bodyLimit(this.#nc)));
     // The client writes what was published in a microtask queued by the publish: the task
     // starts after it, so a node killed while running a task has said it took it.
     await Promise.resolve();
+    if (this.#closed) {
+      // Taken as this node left the pool: a durable task goes back, another is told.
+      if (this.#durable) return false;
+      this.#report(replyTo, encodeOutcome({ error: TaskCancelledError.byShutdown(exportName) }, 'task result', bodyLimit(this.#nc)));
+      return true;
+    }
     let task: Task<unknown>;
     try {
       task = context.with(extractHeaders(headers), () => this.#supervisor.async({ module, export: exportName } as TaskRef, ...args));
     } catch (error) {
-      this.#nc.publish(replyTo, encodeOutcome({ error }, 'task result', bodyLimit(this.#nc)));
+      this.#report(replyTo, encodeOutcome({ error }, 'task result', bodyLimit(this.#nc)));
       return true;
     }
     this.#running.set(id, task);
     const outcome = await task.outcome();
     this.#running.delete(id);
     if (this.#closed && this.#durable && outcome.status === 'exit' && outcome.reason instanceof TaskCancelledError) return false;
-    this.#nc.publish(replyTo, encodeOutcome(outcome.status === 'ok' ? { value: outcome.value } : { error: outcome.reason }, 'task result', bodyLimit(this.#nc)));
+    this.#report(replyTo, encodeOutcome(outcome.status === 'ok' ? { value: outcome.value } : { error: outcome.reason }, 'task result', bodyLimit(this.#nc)));
     return true;
+  }
+
+  /** Tells a task's submitter; a connection already closed (this node stopped) tells no one. */
+  #report(replyTo: string, body: Uint8Array): void {
+    try {
+      this.#nc.publish(replyTo, body);
+    } catch (error) {
+      diag.debug('worker-otp cluster: a task report was not sent (the connection is closed)', error);
+    }
   }
 
   #cancel(id: string): void {
