@@ -63,12 +63,19 @@ export class RemoteCalls implements Pick<ClusterLink, 'call' | 'send'> {
           }),
         );
       }
-      this.#nc.request(subject, body, { timeout: Math.min(timeoutMs, MAX_TIMER_DELAY_MS), headers }).then(
-        (reply) => settle(() => this.#open(decode<Outcome>(reply.data), target)),
-        (error: unknown) => settle(() => {
+      const failed = (error: unknown) =>
+        settle(() => {
           throw this.#explain(error, target, timeoutMs);
-        }),
-      );
+        });
+      try {
+        this.#nc.request(subject, body, { timeout: Math.min(timeoutMs, MAX_TIMER_DELAY_MS), headers }).then(
+          (reply) => settle(() => this.#open(decode<Outcome>(reply.data), target)),
+          failed,
+        );
+      } catch (error) {
+        // A connection closed under it (the node stopping) refuses at once.
+        failed(error);
+      }
     });
   }
 
