@@ -125,13 +125,18 @@ export async function observe(options: ObserveOptions = {}): Promise<LiveView> {
         response.writeHead(404, { 'Content-Type': 'text/plain' }).end('worker-otp observer: no such page');
     }
   };
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    feed.close();
+    throw new Error(`worker-otp observe: cannot listen on ${host}:${port} (${(error as Error).message}); choose another port or host`, { cause: error });
+  }
   const listening = server.address() as AddressInfo;
   countObserver(1);
   const timer = setInterval(push, intervalMs);

@@ -107,3 +107,9 @@ it('refuses a request without the token, with a wrong one, or addressed to anoth
   expect(state.processes.map((process) => process.label)).toContain('watched');
   expect(state.pools).toEqual([expect.objectContaining({ name: 'watched_pool', maxThreads: 1 })]);
 });
+
+it('refuses bad options, and a port that is taken, saying so', async () => {
+  await expect(observe({ port: 70_000, log: false })).rejects.toThrow(RangeError);
+  await expect(observe({ intervalMs: -1, log: false })).rejects.toThrow(RangeError);
+  await expect(observe({ port: view.port, log: false })).rejects.toThrow(`cannot listen on 127.0.0.1:${view.port}`);
+});
