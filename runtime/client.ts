@@ -2,7 +2,7 @@
  * The main thread's GenServer client: `call`, `cast`, `send`, `stop`, `kill`, `whereis`,
  * `monitor`, by pid or registered name (OTP's `GenServer` client functions).
  */
-import { context, trace, type Span } from '@opentelemetry/api';
+import { context, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { exitReasonFrom, toWireExitReason, type StopReason } from '../errors';
 import { envelope } from '../protocol/envelopes';
 import { takeTransfer } from '../protocol/move';
@@ -31,16 +31,18 @@ export interface CallOptions {
   readonly timeoutMs?: number;
 }
 
-function clientSpan(record: ProcessRecord, kind: 'call' | 'cast' | 'info'): Span | undefined {
-  if (!record.autoSpans || !tracingOn()) return undefined;
+/** The CLIENT or PRODUCER span of a message to `label` (a process of this program, or one on another node). */
+function sendSpan(label: string, kind: 'call' | 'cast' | 'info', attributes: Attributes): Span {
   return runtimeTracer().startSpan(
-    `${record.label}.${OPERATION_NAMES[kind].send}`,
-    {
-      kind: SPAN_KINDS[kind].client,
-      attributes: { [ATTR_PID]: record.pid, [ATTR_PROCESS_NAME]: record.label, [ATTR_MESSAGE_KIND]: kind },
-    },
+    `${label}.${OPERATION_NAMES[kind].send}`,
+    { kind: SPAN_KINDS[kind].client, attributes: { ...attributes, [ATTR_MESSAGE_KIND]: kind } },
     context.active(),
   );
+}
+
+function clientSpan(record: ProcessRecord, kind: 'call' | 'cast' | 'info'): Span | undefined {
+  if (!record.autoSpans || !tracingOn()) return undefined;
+  return sendSpan(record.label, kind, { [ATTR_PID]: record.pid, [ATTR_PROCESS_NAME]: record.label });
 }
 
 /**
@@ -64,15 +66,10 @@ export function call(target: Address, request: unknown, options?: CallOptions): 
   return callProcess(target, request, options, DEFAULT_CALL_TIMEOUT_MS);
 }
 
-/** The CLIENT or PRODUCER span of a message to a process on another node. */
 function remoteSpan(target: RemoteRef, kind: 'call' | 'cast' | 'info'): Span | undefined {
   if (!tracingOn()) return undefined;
   const label = describeRef(target);
-  return runtimeTracer().startSpan(
-    `${label}.${OPERATION_NAMES[kind].send}`,
-    { kind: SPAN_KINDS[kind].client, attributes: { [ATTR_TARGET]: label, [ATTR_MESSAGE_KIND]: kind } },
-    context.active(),
-  );
+  return sendSpan(label, kind, { [ATTR_TARGET]: label });
 }
 
 function callRemote(target: RemoteRef, request: unknown, timeoutMs: number): Promise<unknown> {

@@ -4,21 +4,19 @@
  * no-op provider: then there is no meter, and worker-otp records nothing and makes no
  * instrument. A provider registered later is found at the next look.
  */
-import { metrics, type Meter, type MeterProvider } from '@opentelemetry/api';
+import { createNoopMeter, metrics, type Meter, type MeterProvider } from '@opentelemetry/api';
 import { INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION } from '../../propagation/opentelemetry';
 
-let cached: { provider: MeterProvider; meter: Meter } | undefined;
-
-/** Whether `provider` is the API's stand-in for "no SDK" (its class name is all the API exposes of it). */
-function isNoop(provider: MeterProvider): boolean {
-  return provider.constructor?.name === 'NoopMeterProvider';
-}
+/** The meter of the provider last looked at (`undefined`: the API's no-op one). */
+let cached: { provider: MeterProvider; meter: Meter | undefined } | undefined;
 
 /** worker-otp's meter, or `undefined` while the application registered no MeterProvider. */
 export function currentMeter(): Meter | undefined {
   const provider = metrics.getMeterProvider();
-  if (cached?.provider === provider) return cached.meter;
-  if (isNoop(provider)) return undefined;
-  cached = { provider, meter: provider.getMeter(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION) };
+  if (cached?.provider !== provider) {
+    const meter = provider.getMeter(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION);
+    // The API's no-op provider hands out its one no-op meter (a check a minifier cannot rename away).
+    cached = { provider, meter: meter === createNoopMeter() ? undefined : meter };
+  }
   return cached.meter;
 }
