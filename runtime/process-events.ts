@@ -11,6 +11,8 @@ import { processTable } from './process-table';
 const { watchers } = processTable;
 
 watchers.ready.add((record) => {
+  // The instruments exist from the first process on, so a collection sees it alive.
+  processMetrics();
   if (record.gauges) keepDraining();
   if (!listening('processStart')) return;
   publish('processStart', { pid: record.pid, name: record.name, label: record.label, module: record.modulePath, threadId: record.threadId });

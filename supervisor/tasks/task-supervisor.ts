@@ -125,6 +125,8 @@ export class TaskSupervisor {
     this.#maxQueue = maxQueue === 'auto' ? pool.options.maxThreads ** 2 : maxQueue;
     runningPools.set(this, processTable.registry.allocatePid());
     this.#unwatch = watchPool(this);
+    // Its gauges exist from its start (queue depth, its threads' utilisation).
+    supervisionMetrics();
   }
 
   /** Starts the pool. Bad options throw, naming the field. */

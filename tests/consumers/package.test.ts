@@ -95,3 +95,29 @@ it('worker-otp/cluster loads without the NATS client (an optional peer) and says
     });
   }
 });
+
+it('installs beside the Node SDK (npm resolves its peer ranges), records its metrics into the SDK\'s reader, and serves the live view, in an ES module app', () => {
+  const directory = project('sdk-esm', 'sdk-esm');
+  const tarball = readdirSync(base).find((file) => file.endsWith('.tgz'))!;
+  writeFileSync(
+    join(directory, 'package.json'),
+    JSON.stringify({
+      name: 'sdk-esm',
+      private: true,
+      type: 'module',
+      dependencies: {
+        'worker-otp': `file:../${tarball}`,
+        '@opentelemetry/api': '~1.9.1',
+        '@opentelemetry/sdk-node': '^0.223.0',
+        '@opentelemetry/sdk-metrics': '^2.12.0',
+        '@opentelemetry/sdk-trace-base': '^2.12.0',
+      },
+    }),
+  );
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: directory, timeout: 240_000, stdio: 'pipe' });
+  expect(run(directory, 'main.js')).toEqual({
+    total: 42,
+    processes: 1,
+    metrics: expect.arrayContaining(['worker_otp.process.count', 'worker_otp.process.message.duration', 'worker_otp.thread.event_loop.utilization']),
+  });
+}, 300_000);
